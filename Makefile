@@ -11,7 +11,7 @@ P2 := part2-pytorch
 DATA_STAMP := $(DATA_CACHE)/cifar-10-batches-py/.verified.json
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup data test test-part1 test-part2 test-tools run run-part1 run-part2 bench submission clean
+.PHONY: help setup data test test-part1 test-part2 test-tools run run-part1 run-part2 bench submission results clean
 
 help:
 	@echo "make run         set up, get data, run Part 1's notebook, train Part 2, build the zips"
@@ -60,6 +60,10 @@ bench: setup data
 
 submission: setup
 	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; make_a2_1_submission('.')"
+
+# Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
+results: setup
+	$(PY) tools/results/make_results.py
 
 clean:
 	rm -rf dist $(P1)/*.executed.ipynb $(P1)/assignment_2_1_submission.zip $(P2)/assignment_2_2_submission.zip

@@ -1,0 +1,223 @@
+"""Regenerate every results table and plot of Part 2 from the runs' metrics CSVs.
+
+    python tools/results/make_results.py            # or: make results
+
+Reads   part2-pytorch/runs/<config name>/metrics.csv   (written by the Solver, one row per epoch:
+        epoch,lr,train_loss,train_acc,test_loss,test_acc,class_acc_0..class_acc_9,seconds)
+        part2-pytorch/configs/<config name>.yaml        (what the run was: model, loss, beta, ...)
+        part2-pytorch/runs/<config name>/confusion.csv  (optional, 10x10 counts, rows = true class)
+Writes  part2-pytorch/results/results.md  (the tables)
+        part2-pytorch/results/*.png        (curves, per-class bars, accuracy against beta, confusion)
+        README.md, between the markers  <!-- results:begin -->  and  <!-- results:end -->
+
+Numbers in the README are therefore never typed by hand. A run that has not
+finished all its configured epochs is reported with its epoch count and marked
+"(running)". Runs that do not exist yet are listed as missing, never invented.
+"""
+import argparse
+import csv
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PART2 = os.path.join(ROOT, "part2-pytorch")
+CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+# The long-tailed study: which configs form which table. Names are config file stems.
+HEADLINE = [("CE", "config_resnet32_lt_ce"), ("CB focal (β=0.9999, γ=1)", "config_resnet32_lt_cbfocal")]
+BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
+              "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
+              "config_resnet32_lt_sweep_b0.9999"]
+GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
+SHORT = [("CE, course default", "config_resnet32_lt10_ce"),
+         ("CB focal, course default", "config_resnet32_lt10_cbfocal")]
+# Cui et al., CVPR 2019, Table 2, long-tailed CIFAR-10, imbalance factor 100 (accuracy = 100 - error).
+PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57}
+
+
+def flatten(cfg):
+    out = {}
+    for k, v in (cfg or {}).items():
+        if isinstance(v, dict):
+            out.update(flatten(v))
+        elif k != "description":
+            out[k] = v
+    return out
+
+
+def load_run(name, part2=PART2):
+    """A run's config and metrics, or None if it has no metrics yet."""
+    path = os.path.join(part2, "runs", name, "metrics.csv")
+    if not os.path.isfile(path):
+        return None
+    with open(path, newline="") as f:
+        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    if not rows:
+        return None
+    cfg_path = os.path.join(part2, "configs", name + ".yaml")
+    cfg = flatten(yaml.safe_load(open(cfg_path))) if os.path.isfile(cfg_path) else {}
+    confusion = None
+    cpath = os.path.join(part2, "runs", name, "confusion.csv")
+    if os.path.isfile(cpath):
+        confusion = [[int(float(x)) for x in row] for row in csv.reader(open(cpath))]
+    last = rows[-1]
+    return {
+        "name": name, "cfg": cfg, "rows": rows, "confusion": confusion,
+        "epochs_done": int(last["epoch"]) + (1 if rows[0]["epoch"] == 0 else 0),
+        "epochs": int(cfg.get("epochs", len(rows))),
+        "final": 100 * last["test_acc"],
+        "best": 100 * max(r["test_acc"] for r in rows),
+        "per_class": [100 * last["class_acc_%d" % i] for i in range(10)],
+        "balanced": 100 * sum(last["class_acc_%d" % i] for i in range(10)) / 10,
+        "hours": sum(r["seconds"] for r in rows) / 3600,
+    }
+
+
+def _fmt_run_cells(run):
+    status = "" if run["epochs_done"] >= run["epochs"] else " (running: %d/%d epochs)" % (
+        run["epochs_done"], run["epochs"])
+    return "%.2f%s" % (run["final"], status)
+
+
+def table_per_class(runs, labels):
+    head = "| run | loss | β | γ | epochs | " + " | ".join(str(i) for i in range(10)) + \
+           " | top-1 (last epoch) | balanced | best epoch | paper | wall time |"
+    sep = "|" + "---|" * (head.count("|") - 1)
+    lines = [head, sep]
+    for label, name in labels:
+        run = runs.get(name)
+        if run is None:
+            lines.append("| %s | – | – | – | – | %s | not run yet | – | – | %s | – |" % (
+                label, " | ".join("–" for _ in range(10)),
+                "%.2f" % PAPER[name] if name in PAPER else "–"))
+            continue
+        c = run["cfg"]
+        beta = c.get("beta", "–") if c.get("loss_type") == "Focal" else "–"
+        lines.append("| %s | %s | %s | %s | %d | %s | %s | %.2f | %.2f | %s | %.2f h |" % (
+            label, c.get("loss_type", "?"), beta, c.get("gamma", "–") if c.get("loss_type") == "Focal" else "–",
+            run["epochs"], " | ".join("%.1f" % a for a in run["per_class"]), _fmt_run_cells(run),
+            run["balanced"], run["best"], "%.2f" % PAPER[name] if name in PAPER else "–", run["hours"]))
+    return "\n".join(lines)
+
+
+def make_plots(runs, out_dir):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    written = []
+
+    def save(fig, name):
+        path = os.path.join(out_dir, name)
+        fig.tight_layout()
+        fig.savefig(path + ".tmp.png", dpi=110)
+        plt.close(fig)
+        os.replace(path + ".tmp.png", path)
+        written.append(name)
+
+    # 1. training curves of every study run
+    present = [(n, r) for n, r in sorted(runs.items())]
+    if present:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+        for n, r in present:
+            ep = [row["epoch"] for row in r["rows"]]
+            a1.plot(ep, [row["train_loss"] for row in r["rows"]], label=n.replace("config_", ""))
+            a2.plot(ep, [100 * row["test_acc"] for row in r["rows"]], label=n.replace("config_", ""))
+        a1.set(xlabel="epoch", ylabel="train loss", title="Training loss")
+        a2.set(xlabel="epoch", ylabel="test accuracy (%)", title="Test accuracy (balanced test set)")
+        a2.legend(fontsize=7)
+        save(fig, "curves.png")
+    # 2. per-class accuracy, CE against CB focal
+    pair = [(label, runs.get(name)) for label, name in HEADLINE]
+    if all(r is not None for _, r in pair):
+        fig, ax = plt.subplots(figsize=(9, 4))
+        x = np.arange(10)
+        for k, (label, r) in enumerate(pair):
+            ax.bar(x + (k - 0.5) * 0.4, r["per_class"], 0.4, label="%s: %.1f%%" % (label, r["final"]))
+        ax.set_xticks(x, ["%d %s" % (i, c) for i, c in enumerate(CLASSES)], rotation=30, fontsize=8)
+        ax.set(ylabel="test accuracy (%)", title="Per-class accuracy, long-tailed CIFAR-10 (factor 100)")
+        ax.legend()
+        save(fig, "per_class_ce_vs_cbfocal.png")
+    # 3. accuracy against beta
+    sweep = [(runs[n]["cfg"].get("beta"), runs[n]) for n in BETA_SWEEP if n in runs]
+    if sweep:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        labels = [str(b) for b, _ in sweep]
+        ax.plot(range(len(sweep)), [r["final"] for _, r in sweep], "o-")
+        ax.set_xticks(range(len(sweep)), labels)
+        ax.set(xlabel="β (0 = no reweighting)", ylabel="test accuracy (%)",
+               title="CB focal (γ=1): accuracy against β")
+        save(fig, "accuracy_vs_beta.png")
+    # 4. confusion matrices of the headline pair
+    conf = [(label, runs[name]["confusion"]) for label, name in HEADLINE
+            if name in runs and runs[name]["confusion"] is not None]
+    if conf:
+        fig, axes = plt.subplots(1, len(conf), figsize=(5.5 * len(conf), 5))
+        axes = np.atleast_1d(axes)
+        for ax, (label, m) in zip(axes, conf):
+            m = np.asarray(m, dtype=float)
+            ax.imshow(m / m.sum(1, keepdims=True), cmap="Blues", vmin=0, vmax=1)
+            for i in range(10):
+                for j in range(10):
+                    ax.text(j, i, int(m[i, j]), ha="center", va="center", fontsize=6)
+            ax.set(title=label, xlabel="predicted", ylabel="true", xticks=range(10), yticks=range(10))
+        save(fig, "confusion_ce_vs_cbfocal.png")
+    return written
+
+
+def render(runs, plots):
+    parts = ["### Long-tailed CIFAR-10 (ResNet-32, imbalance factor 100, exp profile)", "",
+             "Accuracy in %% on the full balanced CIFAR-10 test set; per-class columns are classes 0-9 "
+             "(%s). \"top-1\" is the last epoch's model (no selection on the test set); \"best epoch\" is "
+             "the best epoch's, which is what the Solver saves as its checkpoint. Paper: Cui et al., "
+             "CVPR 2019, Table 2." % ", ".join(CLASSES), "",
+             "**Headline** (same schedule for both):", "", table_per_class(runs, HEADLINE), "",
+             "**β sweep** (CB focal, γ = 1) and **γ** at the best β:", "",
+             table_per_class(runs, [(n.split("sweep_")[1], n) for n in BETA_SWEEP + GAMMA_SWEEP]), "",
+             "**The course's default 10-epoch config**, for reference:", "", table_per_class(runs, SHORT), ""]
+    if plots:
+        parts += ["Plots (`part2-pytorch/results/`): " + ", ".join(
+            "[%s](part2-pytorch/results/%s)" % (p, p) for p in plots), ""]
+    return "\n".join(parts)
+
+
+def write_atomic(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def update_readme(readme, block):
+    begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+    text = open(readme).read()
+    if begin not in text or end not in text:
+        raise SystemExit("%s has no %s ... %s markers: add them where the results go" % (readme, begin, end))
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    write_atomic(readme, head + begin + "\n" + block + "\n" + end + tail)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--part2", default=PART2)
+    p.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
+    p.add_argument("--no-readme", action="store_true", help="do not touch README.md")
+    args = p.parse_args(argv)
+    names = [n for _, n in HEADLINE + SHORT] + BETA_SWEEP + GAMMA_SWEEP
+    runs = {n: r for n in names for r in [load_run(n, args.part2)] if r is not None}
+    out_dir = os.path.join(args.part2, "results")
+    os.makedirs(out_dir, exist_ok=True)
+    plots = make_plots(runs, out_dir)
+    block = render(runs, plots)
+    write_atomic(os.path.join(out_dir, "results.md"), "# Part 2 results\n\n" + block)
+    if not args.no_readme:
+        update_readme(args.readme, block)
+    print("results: %d of %d runs found; wrote %s" % (len(runs), len(names), ", ".join(plots) or "no plots"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
