@@ -1,0 +1,81 @@
+"""`make results`: the README's tables are exactly the numbers in the metrics CSVs."""
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "results"))
+import make_results  # noqa: E402
+
+COLUMNS = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc"] + \
+          ["class_acc_%d" % i for i in range(10)] + ["seconds"]
+
+
+def write_run(part2, name, accs_per_epoch, cfg_text, seconds=30.0):
+    os.makedirs(os.path.join(part2, "runs", name))
+    with open(os.path.join(part2, "runs", name, "metrics.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for e, per_class in enumerate(accs_per_epoch):
+            w.writerow([e, 0.1, 1.0 / (e + 1), 0.5, 1.2, sum(per_class) / 10] + list(per_class) + [seconds])
+    with open(os.path.join(part2, "configs", name + ".yaml"), "w") as f:
+        f.write(cfg_text)
+
+
+class TestMakeResults(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.part2 = os.path.join(self.tmp, "part2")
+        os.makedirs(os.path.join(self.part2, "configs"))
+        self.readme = os.path.join(self.tmp, "README.md")
+        with open(self.readme, "w") as f:
+            f.write("# kit\n\nbefore\n<!-- results:begin -->\nold text\n<!-- results:end -->\nafter\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_tables_equal_csv_values(self):
+        ce = [[0.1 * i for i in range(10)], [0.05 + 0.09 * i for i in range(10)]]
+        write_run(self.part2, "config_resnet32_lt_ce", ce,
+                  "Train:\n  epochs: 2\n  gamma: 1.0\nloss:\n  loss_type: CE\ndata:\n  beta: 0.9999\n")
+        cb = [[0.7] * 10, [0.5, 0.6, 0.7, 0.8, 0.9, 0.55, 0.65, 0.75, 0.85, 0.95]]
+        write_run(self.part2, "config_resnet32_lt_cbfocal", cb,
+                  "Train:\n  epochs: 4\n  gamma: 1.0\nloss:\n  loss_type: Focal\ndata:\n  beta: 0.9999\n")
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        text = open(self.readme).read()
+        self.assertTrue(text.startswith("# kit\n\nbefore\n<!-- results:begin -->\n"))
+        self.assertTrue(text.endswith("<!-- results:end -->\nafter\n"))
+        self.assertNotIn("old text", text)
+        rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[1:-1]]
+                for line in text.splitlines() if line.startswith("| C")}
+        ce_row = rows["CE"]
+        # last epoch's per-class accuracies, in percent with one decimal
+        self.assertEqual(ce_row[5:15], ["%.1f" % (100 * a) for a in ce[-1]])
+        self.assertEqual(ce_row[15], "%.2f" % (100 * sum(ce[-1]) / 10))
+        self.assertEqual(ce_row[17], "%.2f" % (100 * max(sum(ce[0]) / 10, sum(ce[-1]) / 10)))
+        self.assertEqual(ce_row[18], "70.36")  # the paper's number beside ours
+        cb_row = rows["CB focal (β=0.9999, γ=1)"]
+        self.assertEqual(cb_row[1:4], ["Focal", "0.9999", "1.0"])
+        self.assertIn("(running: 2/4 epochs)", cb_row[15])  # unfinished runs are marked
+        self.assertEqual(cb_row[19], "%.2f h" % (2 * 30.0 / 3600))
+        missing = [l for l in text.splitlines() if l.startswith("| b0.9 |")]  # listed, never invented
+        self.assertEqual(len(missing), 1)
+        self.assertIn("| not run yet |", missing[0])
+        for png in ["curves.png", "per_class_ce_vs_cbfocal.png"]:
+            self.assertTrue(os.path.getsize(os.path.join(self.part2, "results", png)) > 1000)
+        # regenerating gives the same text
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        self.assertEqual(open(self.readme).read(), text)
+
+    def test_missing_markers_is_a_clear_error(self):
+        with open(self.readme, "w") as f:
+            f.write("# no markers\n")
+        with self.assertRaises(SystemExit) as cm:
+            make_results.main(["--part2", self.part2, "--readme", self.readme])
+        self.assertIn("<!-- results:begin -->", str(cm.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
