@@ -1,0 +1,1 @@
+"""Staff tools that turn the reference solution into the student starter kit."""

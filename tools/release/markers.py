@@ -1,0 +1,104 @@
+"""Solution regions: find them, and replace them by the starter's stubs.
+
+One convention serves ``.py`` files and notebook code cells alike
+(CONTRIBUTING.md, "Solution regions")::
+
+    # BEGIN SOLUTION: <what to implement, in the imperative> [| stub: <one statement>]
+    ...reference code...
+    # END SOLUTION
+
+In the starter the region, markers included, becomes, at the indentation of
+the ``BEGIN`` line::
+
+    # TODO: <what to implement>
+    raise NotImplementedError("<what to implement>")
+
+or, when a ``| stub:`` statement is given, the TODO comment followed by that
+statement (``pass``, ``out = None``, ...).
+
+Only this module knows the syntax; the release and its tests import it.
+"""
+import re
+
+BEGIN_RE = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*:?\s*(?P<text>.*?)\s*$")
+END_RE = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
+# Any mention of a marker, anywhere in a line: what must never reach a student.
+ANY_MARKER_RE = re.compile(r"(BEGIN|END) SOLUTION")
+STUB_SEP = "| stub:"
+
+
+class MarkerError(ValueError):
+    """A solution region is malformed (unclosed, nested, END without BEGIN, no description)."""
+
+
+def _stub_lines(indent, text, where):
+    """The starter's replacement for one region whose BEGIN line says `text`."""
+    stub = None
+    if STUB_SEP in text:
+        text, stub = (s.strip() for s in text.rsplit(STUB_SEP, 1))
+        if not stub:
+            raise MarkerError("%s: '| stub:' must be followed by one statement, "
+                              "e.g. '| stub: pass'" % where)
+    if not text:
+        raise MarkerError("%s: say what to implement after 'BEGIN SOLUTION:', "
+                          "e.g. '# BEGIN SOLUTION: compute the forward pass'" % where)
+    if stub is None:
+        # A double-quoted literal reads best; repr() handles the rare text with quotes.
+        literal = '"%s"' % text if '"' not in text and "\\" not in text else repr(text)
+        stub = "raise NotImplementedError(%s)" % literal
+    return [indent + "# TODO: " + text, indent + stub]
+
+
+def find_regions(source, where="<source>"):
+    """List the regions of `source` as (begin_line, end_line, indent, text), 0-based lines.
+
+    Raises MarkerError, naming `where` and the line, if a region is unclosed,
+    nested, has an END without a BEGIN, or has no description.
+    """
+    regions, open_region = [], None
+    for i, line in enumerate(source.splitlines()):
+        m = BEGIN_RE.match(line)
+        if m:
+            if open_region is not None:
+                raise MarkerError("%s:%d: BEGIN SOLUTION inside the region opened at line %d "
+                                  "(regions do not nest; close it with '# END SOLUTION' first)"
+                                  % (where, i + 1, open_region[0] + 1))
+            open_region = (i, m.group("indent"), m.group("text"))
+            _stub_lines(m.group("indent"), m.group("text"), "%s:%d" % (where, i + 1))  # validate
+        elif END_RE.match(line):
+            if open_region is None:
+                raise MarkerError("%s:%d: END SOLUTION without a BEGIN SOLUTION above it"
+                                  % (where, i + 1))
+            regions.append((open_region[0], i, open_region[1], open_region[2]))
+            open_region = None
+        elif ANY_MARKER_RE.search(line):
+            raise MarkerError("%s:%d: a SOLUTION marker must stand alone on its line as "
+                              "'# BEGIN SOLUTION: ...' or '# END SOLUTION'" % (where, i + 1))
+    if open_region is not None:
+        raise MarkerError("%s:%d: BEGIN SOLUTION is never closed (add '# END SOLUTION')"
+                          % (where, open_region[0] + 1))
+    return regions
+
+
+def strip_solutions(source, where="<source>"):
+    """Return `source` with every solution region replaced by its stub.
+
+    Text outside the regions is kept byte for byte (including a missing or
+    present final newline).
+    """
+    regions = find_regions(source, where)
+    if not regions:
+        return source
+    lines = source.splitlines()
+    out, pos = [], 0
+    for begin, end, indent, text in regions:
+        out.extend(lines[pos:begin])
+        out.extend(_stub_lines(indent, text, where))
+        pos = end + 1
+    out.extend(lines[pos:])
+    return "\n".join(out) + ("\n" if source.endswith("\n") else "")
+
+
+def has_marker(text):
+    """True if `text` still mentions a solution marker anywhere."""
+    return bool(ANY_MARKER_RE.search(text))
