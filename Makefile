@@ -65,5 +65,15 @@ submission: setup
 results: setup
 	$(PY) tools/results/make_results.py
 
+# ---------------------------------------------------------------- report (write-up)
+# Regenerates report_template.pptx (byte-identical when nothing changed), then fills it with
+# the computed answer key and the current results: dist/report/reference_report.pptx, plus
+# .pdf and slides/slide-NN.png when LibreOffice is installed (skipped with a message if not).
+.PHONY: report
+report: setup data
+	PYTHONPATH=tools $(PY) -m report template
+	PYTHONPATH=tools $(PY) -m report fill
+# ---------------------------------------------------------------- end report
+
 clean:
 	rm -rf dist $(P1)/*.executed.ipynb $(P1)/assignment_2_1_submission.zip $(P2)/assignment_2_2_submission.zip

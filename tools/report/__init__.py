@@ -1,0 +1,11 @@
+"""The write-up: report_template.pptx, the theory answer key, and the filled reference report.
+
+slides.py      what each slide asks, in the handout's order (the one list everything follows)
+deck.py        python-pptx drawing, lookup and reproducible saving
+template.py    builds report_template.pptx from slides.py
+answer_key.py  the theory answers, computed (checked against torch in tools/tests/test_report.py)
+results.py     reads Part 1's plot, MyModel's files and the long-tailed runs' metrics
+mymodel_eval.py  test accuracy of checkpoints/mymodel.pth (cached by the checkpoint's hash)
+fill.py        fills the template: `make report`
+render.py      PDF and slide PNGs through LibreOffice, when it is installed
+"""

@@ -1,0 +1,114 @@
+"""Gather what the filled report shows from the files the kit produces.
+
+Nothing here is typed by hand: the Part 1 plot is the notebook's train.png; the
+MyModel section comes from part2-pytorch/MYMODEL.md, its config and its run's
+metrics; the long-tailed tables come from the runs' metrics CSVs, read by
+`make results`'s own loader (tools/results/make_results.py) so the deck and the
+README always agree. Anything missing is reported as missing.
+"""
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PART1 = os.path.join(ROOT, "part1-convnet")
+PART2 = os.path.join(ROOT, "part2-pytorch")
+MISSING = "not available yet"
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "results"))
+import make_results  # noqa: E402  (the one reader of runs/<config>/metrics.csv)
+
+CLASSES = make_results.CLASSES
+MYMODEL_RUN = "config_mymodel"
+
+# ---------------------------------------------------------------- Part 1
+
+
+def part1_plot(part1=PART1):
+    """Path of the notebook's training-accuracy plot, or None."""
+    path = os.path.join(part1, "train.png")
+    return path if os.path.isfile(path) else None
+
+
+# ---------------------------------------------------------------- MyModel
+
+
+def read_yaml(path):
+    with open(path) as f:
+        cfg = yaml.safe_load(f)
+    if not isinstance(cfg, dict):
+        raise ValueError("%s: expected a YAML mapping of sections (Train, network, data, loss)" % path)
+    return cfg
+
+
+def mymodel_info(part2=PART2):
+    """Everything the MyModel slides show; a missing piece is None.
+
+    Returns a dict with
+    - design: the text of MYMODEL.md (markdown), or None
+    - config: the flattened config_mymodel.yaml, or None
+    - run: make_results.load_run's dict for runs/config_mymodel, or None
+    - checkpoint: path of checkpoints/mymodel.pth, or None
+    """
+    md = os.path.join(part2, "MYMODEL.md")
+    cfg = os.path.join(part2, "configs", MYMODEL_RUN + ".yaml")
+    ckpt = os.path.join(part2, "checkpoints", "mymodel.pth")
+    design = None
+    if os.path.isfile(md):
+        with open(md) as f:
+            design = f.read()
+    return {
+        "design": design,
+        "config": make_results.flatten(read_yaml(cfg)) if os.path.isfile(cfg) else None,
+        "description": (read_yaml(cfg).get("description") if os.path.isfile(cfg) else None),
+        "run": make_results.load_run(MYMODEL_RUN, part2),
+        "checkpoint": ckpt if os.path.isfile(ckpt) else None,
+    }
+
+
+def markdown_to_lines(md):
+    """Markdown as plain slide lines: headings kept as text, emphasis and links stripped."""
+    import re
+
+    lines = []
+    for line in md.splitlines():
+        s = line.rstrip()
+        if s.startswith("```"):
+            continue
+        s = re.sub(r"^#+\s*", "", s)
+        s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)  # [text](url) -> text
+        s = s.replace("**", "").replace("`", "")
+        s = re.sub(r"^(\s*)[*-] ", r"\1• ", s)
+        lines.append(s)
+    # collapse runs of blank lines
+    out = []
+    for s in lines:
+        if s or (out and out[-1]):
+            out.append(s)
+    return "\n".join(out).strip()
+
+
+# ---------------------------------------------------------------- long-tailed study
+
+# (slide key, rows as (label, config stem)) -- the groupings of make_results
+def lt_groups():
+    sweep = [(None, n) for n in make_results.BETA_SWEEP + make_results.GAMMA_SWEEP]
+    return {
+        "lt_ce": [make_results.HEADLINE[0], make_results.SHORT[0]],
+        "lt_beta": sweep,
+        "lt_ce_vs_focal": list(make_results.HEADLINE) + list(make_results.SHORT),
+    }
+
+
+def load_runs(part2=PART2):
+    """Every run any table needs: {config stem: run dict}; runs without metrics are left out."""
+    names = {n for rows in lt_groups().values() for _, n in rows}
+    return {n: r for n in sorted(names) for r in [make_results.load_run(n, part2)] if r is not None}
+
+
+def results_plots(part2=PART2):
+    """The plots `make results` wrote, by name, if they exist."""
+    d = os.path.join(part2, "results")
+    names = ["curves.png", "per_class_ce_vs_cbfocal.png", "accuracy_vs_beta.png", "confusion_ce_vs_cbfocal.png"]
+    return {n: os.path.join(d, n) for n in names if os.path.isfile(os.path.join(d, n))}
