@@ -1,0 +1,142 @@
+"""2-D convolution layer (cross-correlation, as in every deep learning library)."""
+import numpy as np
+
+
+class Conv2D:
+    """A convolution layer with `out_channels` filters of size kernel_size x kernel_size.
+
+    Shape:
+        - Input: (N, C, H, W) with C = in_channels
+        - Output: (N, F, H', W') with F = out_channels,
+          H' = (H + 2 * padding - kernel_size) // stride + 1 and W' likewise.
+
+    Attributes:
+        weight: (F, C, kernel_size, kernel_size)
+        bias: (F,)
+        dx, dw, db: gradients set by backward(); None before that.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=0):
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.cache = None
+        self._init_weights()
+
+    def _init_weights(self):
+        np.random.seed(1024)
+        self.weight = 1e-3 * np.random.randn(self.out_channels, self.in_channels,
+                                             self.kernel_size, self.kernel_size)
+        self.bias = np.zeros(self.out_channels)
+        self.dx = None
+        self.dw = None
+        self.db = None
+
+    def _check_input(self, x):
+        """Raise a ValueError that says what was expected if x cannot be convolved."""
+        x = np.asarray(x)
+        if x.ndim != 4:
+            raise ValueError("Conv2D expects a 4-D input (N, C, H, W), got shape %s; "
+                             "add a batch axis with x[None] for a single image" % (x.shape,))
+        if x.shape[1] != self.in_channels:
+            raise ValueError("Conv2D expects %d input channels (axis 1 of (N, C, H, W)), got "
+                             "shape %s" % (self.in_channels, x.shape))
+        k, p = self.kernel_size, self.padding
+        if x.shape[2] + 2 * p < k or x.shape[3] + 2 * p < k:
+            raise ValueError("Conv2D input %s is smaller than the %dx%d kernel even after "
+                             "padding %d" % (x.shape, k, k, p))
+
+    def forward(self, x):
+        """Convolve every image of the batch with every filter and add the bias.
+
+        Inputs:
+        - x: input images, of shape (N, C, H, W)
+
+        Returns:
+        - out: output of shape (N, F, H', W')
+
+        Stores in self.cache whatever backward() needs (the unpadded x included).
+        """
+        self._check_input(x)
+        # BEGIN SOLUTION: compute the convolution output and fill self.cache
+        N = x.shape[0]
+        cols, out_hw = _im2col(x, self.kernel_size, self.stride, self.padding)
+        # (F, C*k*k) @ (N, C*k*k, H'*W') -> (N, F, H'*W'): one matrix product per image, in BLAS.
+        out = np.matmul(self.weight.reshape(self.out_channels, -1), cols)
+        out += self.bias[:, None]
+        out = out.reshape(N, self.out_channels, *out_hw)
+        self.cache = (x, cols)
+        # END SOLUTION
+        return out
+
+    def backward(self, dout):
+        """Gradients of the loss with respect to x, weight and bias.
+
+        Inputs:
+        - dout: upstream gradient, of shape (N, F, H', W')
+
+        Sets self.dx (N, C, H, W), self.dw (F, C, k, k) and self.db (F,); returns nothing.
+        """
+        if self.cache is None:
+            raise RuntimeError("Conv2D.backward() was called before forward(): run forward(x) "
+                               "on the same batch first")
+        # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
+        x, cols = self.cache
+        N, F = dout.shape[:2]
+        dout = dout.reshape(N, F, -1)                                  # (N, F, P), P = H'*W'
+        self.db = dout.sum(axis=(0, 2))
+        # dW[f, q] = sum over images n and positions p of dout[n, f, p] * cols[n, q, p]
+        self.dw = np.tensordot(dout, cols, axes=([0, 2], [0, 2])).reshape(self.weight.shape)
+        # Each column of cols came from one window of x, so its gradient is W^T dout,
+        # scattered back onto the window it was read from (overlapping windows add up).
+        dcols = np.matmul(self.weight.reshape(F, -1).T, dout)          # (N, C*k*k, P)
+        self.dx = _col2im(dcols, x.shape, self.kernel_size, self.stride, self.padding)
+        # END SOLUTION
+
+
+# BEGIN SOLUTION: write any helper functions you need here | stub: pass
+def _windows(xp, k, stride):
+    """A read-only view of every k x k window of the padded input xp, without copying.
+
+    Returns an array of shape (N, C, k, k, H', W') whose element [n, c, i, j, oh, ow]
+    is xp[n, c, oh * stride + i, ow * stride + j].
+    """
+    N, C, Hp, Wp = xp.shape
+    Ho, Wo = (Hp - k) // stride + 1, (Wp - k) // stride + 1
+    sN, sC, sH, sW = xp.strides
+    return np.lib.stride_tricks.as_strided(
+        xp, shape=(N, C, k, k, Ho, Wo),
+        strides=(sN, sC, sH, sW, stride * sH, stride * sW), writeable=False)
+
+
+def _im2col(x, k, stride, padding):
+    """Lay every receptive field of x out as a column: returns (cols, (H', W')).
+
+    cols has shape (N, C*k*k, H'*W'); column p of image n holds the C*k*k input values
+    that output position p looks at, ordered like weight.reshape(F, -1).
+    """
+    p = padding
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
+    win = _windows(xp, k, stride)
+    N, C, _, _, Ho, Wo = win.shape
+    return win.reshape(N, C * k * k, Ho * Wo), (Ho, Wo)   # reshape copies the gather once
+
+
+def _col2im(dcols, x_shape, k, stride, padding):
+    """The adjoint of _im2col: add each column back onto the window it came from.
+
+    The loop runs over the k*k kernel offsets only; each step adds one strided slice
+    for all images, channels and output positions at once.
+    """
+    N, C, H, W = x_shape
+    p = padding
+    Ho, Wo = (H + 2 * p - k) // stride + 1, (W + 2 * p - k) // stride + 1
+    dcols = dcols.reshape(N, C, k, k, Ho, Wo)
+    dxp = np.zeros((N, C, H + 2 * p, W + 2 * p), dtype=dcols.dtype)
+    for i in range(k):
+        for j in range(k):
+            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, :, i, j]
+    return dxp[:, :, p:p + H, p:p + W] if p > 0 else dxp
+# END SOLUTION

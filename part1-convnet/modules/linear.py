@@ -1,0 +1,73 @@
+"""Fully connected (affine) layer."""
+import numpy as np
+
+
+class Linear:
+    """out = x @ weight + bias, where each sample of x is first flattened to a vector.
+
+    Shape:
+        - Input: (N, d_1, ..., d_k) with d_1 * ... * d_k = in_dim (e.g. (N, C, H, W))
+        - Output: (N, out_dim)
+
+    Attributes:
+        weight: (in_dim, out_dim)  -- note: the transpose of torch.nn.Linear's
+        bias: (out_dim,)
+        dx, dw, db: gradients set by backward(); None before that.
+    """
+
+    def __init__(self, in_dim, out_dim):
+        self.in_dim = in_dim
+        self.out_dim = out_dim
+        self.cache = None
+        self._init_weights()
+
+    def _init_weights(self):
+        np.random.seed(1024)
+        self.weight = 1e-3 * np.random.randn(self.in_dim, self.out_dim)
+        self.bias = np.zeros(self.out_dim)
+        self.dx = None
+        self.dw = None
+        self.db = None
+
+    def forward(self, x):
+        """Flatten each sample and apply the affine map.
+
+        Inputs:
+        - x: input of shape (N, d_1, ..., d_k), d_1 * ... * d_k = in_dim
+
+        Returns:
+        - out: output of shape (N, out_dim)
+
+        Stores in self.cache whatever backward() needs.
+        """
+        x = np.asarray(x)
+        if x.ndim < 1 or x[0].size != self.in_dim:
+            raise ValueError("Linear expects each sample to have in_dim = %d values in total, "
+                             "got input shape %s (%d per sample); check in_dim against the "
+                             "previous layer's output" % (self.in_dim, x.shape,
+                                                          x[0].size if x.ndim else 0))
+        # BEGIN SOLUTION: compute the affine output and fill self.cache
+        out = x.reshape(x.shape[0], -1) @ self.weight + self.bias
+        self.cache = x
+        # END SOLUTION
+        return out
+
+    def backward(self, dout):
+        """Gradients of the loss with respect to x, weight and bias.
+
+        Inputs:
+        - dout: upstream gradient, of shape (N, out_dim)
+
+        Sets self.dx (the ORIGINAL shape of x), self.dw (in_dim, out_dim) and
+        self.db (out_dim,); returns nothing.
+        """
+        if self.cache is None:
+            raise RuntimeError("Linear.backward() was called before forward(): run forward(x) "
+                               "on the same batch first")
+        # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
+        x = self.cache
+        x_flat = x.reshape(x.shape[0], -1)
+        self.dx = (dout @ self.weight.T).reshape(x.shape)
+        self.dw = x_flat.T @ dout
+        self.db = dout.sum(axis=0)
+        # END SOLUTION
