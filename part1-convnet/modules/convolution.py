@@ -62,11 +62,11 @@ class Conv2D:
         self._check_input(x)
         # BEGIN SOLUTION: compute the convolution output and fill self.cache
         N = x.shape[0]
-        cols, out_hw = _im2col(x, self.kernel_size, self.stride, self.padding)
-        # (F, C*k*k) @ (N, C*k*k, H'*W') -> (N, F, H'*W'): one matrix product per image, in BLAS.
-        out = np.matmul(self.weight.reshape(self.out_channels, -1), cols)
-        out += self.bias[:, None]
-        out = out.reshape(N, self.out_channels, *out_hw)
+        F = self.out_channels
+        cols, (Ho, Wo) = _im2col(x, self.kernel_size, self.stride, self.padding)
+        # One matrix product for the whole batch: (F, C*k*k) @ (C*k*k, N*H'*W').
+        out = self.weight.reshape(F, -1) @ cols + self.bias[:, None]
+        out = np.ascontiguousarray(out.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3))
         self.cache = (x, cols)
         # END SOLUTION
         return out
@@ -84,44 +84,42 @@ class Conv2D:
                                "on the same batch first")
         # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
         x, cols = self.cache
-        N, F = dout.shape[:2]
-        dout = dout.reshape(N, F, -1)                                  # (N, F, P), P = H'*W'
-        self.db = dout.sum(axis=(0, 2))
-        # dW[f, q] = sum over images n and positions p of dout[n, f, p] * cols[n, q, p]
-        self.dw = np.tensordot(dout, cols, axes=([0, 2], [0, 2])).reshape(self.weight.shape)
-        # Each column of cols came from one window of x, so its gradient is W^T dout,
-        # scattered back onto the window it was read from (overlapping windows add up).
-        dcols = np.matmul(self.weight.reshape(F, -1).T, dout)          # (N, C*k*k, P)
+        F = dout.shape[1]
+        # Same (F, N*H'*W') layout as the forward product, so each gradient is ONE matmul.
+        dout = dout.transpose(1, 0, 2, 3).reshape(F, -1)
+        self.db = dout.sum(axis=1)
+        self.dw = (dout @ cols.T).reshape(self.weight.shape)
+        # Each column of cols was read from one window of x, so its gradient W^T dout is
+        # added back onto that window (overlapping windows add up).
+        dcols = self.weight.reshape(F, -1).T @ dout
         self.dx = _col2im(dcols, x.shape, self.kernel_size, self.stride, self.padding)
         # END SOLUTION
 
 
 # BEGIN SOLUTION: write any helper functions you need here | stub: pass
-def _windows(xp, k, stride):
-    """A read-only view of every k x k window of the padded input xp, without copying.
-
-    Returns an array of shape (N, C, k, k, H', W') whose element [n, c, i, j, oh, ow]
-    is xp[n, c, oh * stride + i, ow * stride + j].
-    """
-    N, C, Hp, Wp = xp.shape
-    Ho, Wo = (Hp - k) // stride + 1, (Wp - k) // stride + 1
-    sN, sC, sH, sW = xp.strides
-    return np.lib.stride_tricks.as_strided(
-        xp, shape=(N, C, k, k, Ho, Wo),
-        strides=(sN, sC, sH, sW, stride * sH, stride * sW), writeable=False)
+def _out_size(H, W, k, stride, padding):
+    return (H + 2 * padding - k) // stride + 1, (W + 2 * padding - k) // stride + 1
 
 
 def _im2col(x, k, stride, padding):
     """Lay every receptive field of x out as a column: returns (cols, (H', W')).
 
-    cols has shape (N, C*k*k, H'*W'); column p of image n holds the C*k*k input values
-    that output position p looks at, ordered like weight.reshape(F, -1).
+    cols has shape (C*k*k, N*H'*W'); the column of image n at output position (i, j) holds
+    the C*k*k input values that this output looks at, ordered like weight.reshape(F, -1).
     """
+    N, C, H, W = x.shape
     p = padding
-    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
-    win = _windows(xp, k, stride)
-    N, C, _, _, Ho, Wo = win.shape
-    return win.reshape(N, C * k * k, Ho * Wo), (Ho, Wo)   # reshape copies the gather once
+    Ho, Wo = _out_size(H, W, k, stride, p)
+    # Pad into a (C, N, H+2p, W+2p) buffer: channel-major, like the rows of cols.
+    xp = np.zeros((C, N, H + 2 * p, W + 2 * p))
+    xp[:, :, p:p + H, p:p + W] = x.transpose(1, 0, 2, 3)
+    sC, sN, sH, sW = xp.strides
+    # A view of every window without copying: win[c, i, j, n, oh, ow] =
+    # xp[c, n, oh * stride + i, ow * stride + j]. The reshape below copies it once.
+    win = np.lib.stride_tricks.as_strided(
+        xp, shape=(C, k, k, N, Ho, Wo),
+        strides=(sC, sH, sW, sN, stride * sH, stride * sW), writeable=False)
+    return win.reshape(C * k * k, N * Ho * Wo), (Ho, Wo)
 
 
 def _col2im(dcols, x_shape, k, stride, padding):
@@ -132,11 +130,11 @@ def _col2im(dcols, x_shape, k, stride, padding):
     """
     N, C, H, W = x_shape
     p = padding
-    Ho, Wo = (H + 2 * p - k) // stride + 1, (W + 2 * p - k) // stride + 1
-    dcols = dcols.reshape(N, C, k, k, Ho, Wo)
-    dxp = np.zeros((N, C, H + 2 * p, W + 2 * p), dtype=dcols.dtype)
+    Ho, Wo = _out_size(H, W, k, stride, p)
+    dcols = dcols.reshape(C, k, k, N, Ho, Wo)
+    dxp = np.zeros((C, N, H + 2 * p, W + 2 * p))
     for i in range(k):
         for j in range(k):
-            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, :, i, j]
-    return dxp[:, :, p:p + H, p:p + W] if p > 0 else dxp
+            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, i, j]
+    return np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W].transpose(1, 0, 2, 3))
 # END SOLUTION
