@@ -126,18 +126,18 @@ def relu_net_local_linear(x0, net=Q2_NET):
 Q3_ANSWER = (
     "A unit is only dead if its pre-activation is negative for every input it sees; "
     "a zero gradient on some inputs is not enough. In practice that rarely happens:",
-    "- Fresh initialisation (zero or small biases, weights of both signs, He scaling) puts "
+    "• Fresh initialisation (zero or small biases, weights of both signs, He scaling) puts "
     "a unit's pre-activation above zero for roughly half of the inputs, so each unit "
     "gets gradient from a good share of every mini-batch.",
-    "- The inputs of a hidden unit keep moving as the layers below it learn, and SGD's "
+    "• The inputs of a hidden unit keep moving as the layers below it learn, and SGD's "
     "mini-batch noise moves them too, so a unit that is off today can be pushed back "
     "on later.",
-    "- Normalisation (batch norm) re-centres pre-activations every step, which keeps "
+    "• Normalisation (batch norm) re-centres pre-activations every step, which keeps "
     "about half of them positive whatever the weights did.",
-    "- Networks are over-parameterised: losing a few units costs little capacity, and "
+    "• Networks are over-parameterised: losing a few units costs little capacity, and "
     "the others carry the signal. Mass death comes from too large a learning rate or a "
     "bad bias shift, which are fixed by tuning (or Leaky ReLU / ELU if it persists).",
-    "- Meanwhile the active side has slope exactly 1, so ReLU does not saturate like "
+    "• Meanwhile the active side has slope exactly 1, so ReLU does not saturate like "
     "sigmoid or tanh: the gradient that does flow is not shrunk layer after layer.",
 )
 

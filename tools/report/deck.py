@@ -173,12 +173,21 @@ def content_area(slide):
         return MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.3)
 
 
+def fitting_size(text, width, height, sizes=(18, 16, 14, 12, 11, 10)):
+    """The largest font size (pt) at which `text` should fit a box, by a rough count of wrapped lines."""
+    for size in sizes:
+        chars_per_line = max(1, int((width - Inches(0.3)) / Pt(size) * 1.9))  # average glyph ~0.53 em
+        lines = sum(max(1, -(-len(line) // chars_per_line)) for line in text.split("\n"))
+        if lines * Pt(size) * 1.25 <= height - Inches(0.3):
+            return size
+    return sizes[-1]
+
+
 def fill_text(slide, text, size=None):
     """Write an answer into the slide's answer box (font shrinks with the length)."""
     box = shape(slide, "Answer")
     if size is None:
-        n = len(text) + 60 * text.count("\n")
-        size = 18 if n < 300 else 15 if n < 700 else 12 if n < 1300 else 10
+        size = fitting_size(text, box.width, box.height)
     box.fill.solid()
     box.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     _set_text(box.text_frame, text, size, align=PP_ALIGN.LEFT)

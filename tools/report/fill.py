@@ -26,6 +26,14 @@ def _fmt_gamma(run_cfg):
     return str(run_cfg.get("gamma", "–")) if run_cfg.get("loss_type") == "Focal" else "–"
 
 
+def _label_from_name(name):
+    """A sweep config's label from its stem, e.g. ..._sweep_b0.99 -> 'CB focal β=0.99'."""
+    varied = name.rsplit("_sweep_", 1)[-1]
+    if "_sweep_" in name and varied[:1] in ("b", "g"):
+        return "CB focal %s=%s" % ("β" if varied[0] == "b" else "γ", varied[1:])
+    return name
+
+
 def lt_row(label, name, run):
     """One table row: label, loss, β, γ, epochs, accuracy of classes 0-9, top-1 (all in %).
 
@@ -33,7 +41,7 @@ def lt_row(label, name, run):
     precision the test set allows: a class has 1000 test images (0.1%), the set 10000 (0.01%).
     """
     if run is None:
-        return ["%s\n(%s)" % (label or name, results.MISSING)] + ["–"] * 15
+        return ["%s\n(%s)" % (label or _label_from_name(name), results.MISSING)] + ["–"] * 15
     cfg = run["cfg"]
     if label is None:  # sweep rows are named after what they vary
         label = "CB focal β=%s, γ=%s" % (cfg.get("beta", "?"), cfg.get("gamma", "?")) if cfg else name
@@ -84,17 +92,17 @@ def lt_observations(runs):
     else:
         facts.append("• β sweep: %s." % results.MISSING)
     why = [
-        "Why:",
+        "Why (the mechanism; the numbers above show how strongly it acts here):",
         "• With CE every image counts once, so the gradient is dominated by the frequent classes: the "
-        "decision boundaries move into the rare classes' space, and their test accuracy collapses while "
-        "the frequent classes stay high.",
+        "decision boundaries move into the rare classes' space, and their test accuracy falls far "
+        "below that of the frequent classes.",
         "• Class-balanced weights scale each class's loss by 1/E_n, with E_n = (1-βⁿ)/(1-β) the effective "
         "number of samples. β = 0 gives equal weights (no reweighting); β → 1 approaches inverse frequency. "
         "Extra images of a class overlap in what they teach, so E_n grows slower than n: a large β (0.999, "
         "0.9999) gives the rare classes enough weight to matter, a small one changes almost nothing.",
         "• The focal term (1-p)^γ further down-weights images the network already gets right, which are "
         "mostly the frequent classes; the two together trade a little head-class accuracy for much more "
-        "tail-class accuracy, which raises accuracy on the balanced test set.",
+        "tail-class accuracy, which is what a balanced test set rewards.",
     ]
     return "\n".join(facts + why)
 
@@ -111,7 +119,7 @@ def mymodel_texts(info, accuracy=None):
         hp = "From part2-pytorch/configs/config_mymodel.yaml:\n" + "\n".join(
             "• %s: %s" % (k, cfg[k]) for k in cfg)
         if info.get("description"):
-            hp += "\n" + str(info["description"]).strip()
+            hp += "\n• description: " + str(info["description"]).strip()
     else:
         hp = "part2-pytorch/configs/config_mymodel.yaml: %s." % results.MISSING
     lines = []
@@ -135,7 +143,7 @@ def mymodel_texts(info, accuracy=None):
 # ---------------------------------------------------------------- the deck
 
 
-def _fill_text_paged(prs, key, text, lines_per_slide=22):
+def _fill_text_paged(prs, key, text, lines_per_slide=16):
     """Text answers that need more room continue on extra slides right after (handout rule)."""
     n, slide = deck.find_slide(prs, key)
     lines = text.split("\n")

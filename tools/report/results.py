@@ -74,8 +74,10 @@ def markdown_to_lines(md):
     lines = []
     for line in md.splitlines():
         s = line.rstrip()
-        if s.startswith("```"):
-            continue
+        if s.startswith("```") or re.fullmatch(r"\|?[\s:|-]+\|?", s or "x"):
+            continue  # code fences and table separator rows
+        if s.startswith("|"):
+            s = " | ".join(c.strip() for c in s.strip("|").split("|"))  # a table row, without the frame
         s = re.sub(r"^#+\s*", "", s)
         s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)  # [text](url) -> text
         s = s.replace("**", "").replace("`", "")

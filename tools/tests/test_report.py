@@ -286,5 +286,50 @@ class TestFillCurrentResults(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+class TestMyModelAccuracy(unittest.TestCase):
+    def test_test_set_loader(self):
+        from report import mymodel_eval
+        try:
+            x, y = mymodel_eval.load_test_set(results.PART2)
+        except FileNotFoundError as e:
+            self.skipTest(str(e))
+        self.assertEqual(tuple(x.shape), (10000, 3, 32, 32))
+        self.assertEqual(torch.bincount(y).tolist(), [1000] * 10)
+        self.assertEqual(y[0].item(), 3)  # test[0] is a cat (SPEC section 4)
+        # undo the normalisation: pixels are k/255 in [0, 1]
+        mean = torch.tensor(mymodel_eval.MEAN).view(1, 3, 1, 1)
+        std = torch.tensor(mymodel_eval.STD).view(1, 3, 1, 1)
+        raw = (x[:100] * std + mean) * 255
+        self.assertLess((raw - raw.round()).abs().max().item(), 1e-3)
+        self.assertGreaterEqual(raw.min().item(), -1e-3)
+        self.assertLessEqual(raw.max().item(), 255 + 1e-3)
+
+    def test_cache_is_keyed_by_checkpoint(self):
+        from unittest import mock
+        from report import mymodel_eval
+        tmp = tempfile.mkdtemp()
+        try:
+            os.makedirs(os.path.join(tmp, "checkpoints"))
+            ckpt = os.path.join(tmp, "checkpoints", "mymodel.pth")
+            with open(ckpt, "wb") as f:
+                f.write(b"first")
+            with mock.patch.object(mymodel_eval, "evaluate", return_value=(9000, 10000)) as ev:
+                self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9000, 10000))
+                self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9000, 10000))
+                self.assertEqual(ev.call_count, 1)
+                with open(ckpt, "wb") as f:
+                    f.write(b"second")
+                ev.return_value = (9300, 10000)
+                self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9300, 10000))
+                self.assertEqual(ev.call_count, 2)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_accuracy_text(self):
+        info = {"design": None, "config": None, "description": None, "run": None, "checkpoint": None}
+        _, _, acc = fill.mymodel_texts(info, (9312, 10000))
+        self.assertIn("93.12% (9312/10000 images)", acc)
+
+
 if __name__ == "__main__":
     unittest.main()
