@@ -10,7 +10,8 @@ import hashlib
 import json
 import os
 import pickle
-import sys
+
+from .imports import import_from
 
 MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
 
@@ -43,11 +44,7 @@ def evaluate(part2, batch_size=500):
     """(correct, total) of checkpoints/mymodel.pth on the test set."""
     import torch
 
-    sys.path.insert(0, part2)
-    try:
-        from models import MyModel
-    finally:
-        sys.path.remove(part2)
+    MyModel = import_from(part2, "models", "MyModel")
     model = MyModel()
     state = torch.load(os.path.join(part2, "checkpoints", "mymodel.pth"), map_location="cpu", weights_only=True)
     model.load_state_dict(state)

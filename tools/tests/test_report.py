@@ -18,6 +18,7 @@ import torch.nn.functional as F
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from report import answer_key, deck, fill, results, slides, template  # noqa: E402
+from report.imports import import_from  # noqa: E402
 from pptx import Presentation  # noqa: E402
 
 TEMPLATE = os.path.join(ROOT, "report_template.pptx")
@@ -30,12 +31,7 @@ def part1_conv2d():
     path = os.path.join(ROOT, "part1-convnet")
     if not os.path.isfile(os.path.join(path, "modules", "convolution.py")):
         return None
-    sys.path.insert(0, path)
-    try:
-        from modules.convolution import Conv2D
-    finally:
-        sys.path.remove(path)
-    return Conv2D
+    return import_from(path, "modules.convolution", "Conv2D")
 
 
 class TestTemplate(unittest.TestCase):
