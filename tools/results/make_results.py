@@ -53,7 +53,10 @@ def load_run(name, part2=PART2):
     if not os.path.isfile(path):
         return None
     with open(path, newline="") as f:
-        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        # an epoch that was not tested (test_every > 1) has empty test columns
+        rows = [{k: float(v) if v != "" else None for k, v in r.items()} for r in csv.DictReader(f)]
+    epochs_done = int(rows[-1]["epoch"]) if rows else 0
+    rows = [r for r in rows if r["test_acc"] is not None]
     if not rows:
         return None
     cfg_path = os.path.join(part2, "configs", name + ".yaml")
@@ -65,7 +68,7 @@ def load_run(name, part2=PART2):
     last = rows[-1]
     return {
         "name": name, "cfg": cfg, "rows": rows, "confusion": confusion,
-        "epochs_done": int(last["epoch"]) + (1 if rows[0]["epoch"] == 0 else 0),
+        "epochs_done": epochs_done,
         "epochs": int(cfg.get("epochs", len(rows))),
         "final": 100 * last["test_acc"],
         "best": 100 * max(r["test_acc"] for r in rows),

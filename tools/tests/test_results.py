@@ -19,7 +19,7 @@ def write_run(part2, name, accs_per_epoch, cfg_text, seconds=30.0):
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for e, per_class in enumerate(accs_per_epoch):
-            w.writerow([e, 0.1, 1.0 / (e + 1), 0.5, 1.2, sum(per_class) / 10] + list(per_class) + [seconds])
+            w.writerow([e + 1, 0.1, 1.0 / (e + 1), 0.5, 1.2, sum(per_class) / 10] + list(per_class) + [seconds])
     with open(os.path.join(part2, "configs", name + ".yaml"), "w") as f:
         f.write(cfg_text)
 
