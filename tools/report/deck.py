@@ -173,14 +173,31 @@ def content_area(slide):
         return MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.3)
 
 
+def _fits(lines, width, height, size):
+    """Whether these lines, wrapped at `size` pt, should fit the box (a rough count: glyphs ~0.53 em)."""
+    chars_per_line = max(1, int((width - Inches(0.3)) / Pt(size) * 1.9))
+    wrapped = sum(max(1, -(-len(line) // chars_per_line)) for line in lines)
+    return wrapped * Pt(size) * 1.25 <= height - Inches(0.3)
+
+
 def fitting_size(text, width, height, sizes=(18, 16, 14, 12, 11, 10)):
-    """The largest font size (pt) at which `text` should fit a box, by a rough count of wrapped lines."""
+    """The largest font size (pt) at which `text` should fit a box of this size."""
     for size in sizes:
-        chars_per_line = max(1, int((width - Inches(0.3)) / Pt(size) * 1.9))  # average glyph ~0.53 em
-        lines = sum(max(1, -(-len(line) // chars_per_line)) for line in text.split("\n"))
-        if lines * Pt(size) * 1.25 <= height - Inches(0.3):
+        if _fits(text.split("\n"), width, height, size):
             return size
     return sizes[-1]
+
+
+def paginate(text, width, height, size=12):
+    """Split text at line breaks into pages that each fit the box at `size` pt."""
+    pages, page = [], []
+    for line in text.split("\n"):
+        if page and not _fits(page + [line], width, height, size):
+            pages.append(page)
+            page = []
+        page.append(line)
+    pages.append(page)
+    return ["\n".join(p) for p in pages]
 
 
 def fill_text(slide, text, size=None):

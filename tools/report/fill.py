@@ -18,7 +18,7 @@ NO_REFERENCE = ("No reference answer: each student writes their own. "
                 "Graded on the points the question asks for, within the word limit.")
 
 
-def _fmt_beta(run_cfg, name):
+def _fmt_beta(run_cfg):
     return str(run_cfg.get("beta", "–")) if run_cfg.get("loss_type") == "Focal" else "–"
 
 
@@ -48,22 +48,23 @@ def lt_row(label, name, run):
     epochs = str(run["epochs_done"])
     if run["epochs_done"] < run["epochs"]:
         epochs = "%d/%d (running)" % (run["epochs_done"], run["epochs"])
-    return ([label, cfg.get("loss_type", "?"), _fmt_beta(cfg, name), _fmt_gamma(cfg), epochs]
+    return ([label, cfg.get("loss_type", "?"), _fmt_beta(cfg), _fmt_gamma(cfg), epochs]
             + ["%.1f" % a for a in run["per_class"]] + ["%.2f" % run["final"]])
 
 
 LT_HEADER = ["run", "loss", "β", "γ", "epochs"] + [str(i) for i in range(10)] + ["top-1"]
 
 
-def lt_note(names, runs):
-    paper = [(n, results.make_results.PAPER[n]) for n in names if n in results.make_results.PAPER]
+def lt_note(names):
+    labels = dict((n, label) for label, n in results.make_results.HEADLINE)
+    paper = [(labels.get(n, n), results.make_results.PAPER[n]) for n in names if n in results.make_results.PAPER]
     note = ("Test accuracy (%) on the balanced CIFAR-10 test set, last epoch of each run, from "
             "part2-pytorch/runs/<config>/metrics.csv. ResNet-32, long-tailed training set (exp, "
             "imbalance factor 100). Classes: " + ", ".join(
                 "%d %s" % (i, c) for i, c in enumerate(results.CLASSES)) + ".")
     if paper:
         note += " Cui et al. (CVPR 2019, Table 2) report: " + ", ".join(
-            "%s %.2f" % (n.replace("config_resnet32_", ""), v) for n, v in paper) + "."
+            "%s %.2f" % (label, v) for label, v in paper) + "."
     return note
 
 
@@ -73,7 +74,7 @@ def lt_note(names, runs):
 def lt_observations(runs):
     """Facts read off the tables (only for runs that exist), then the reasoning."""
     facts = []
-    (ce_label, ce_name), (fo_label, fo_name) = results.make_results.HEADLINE
+    (_, ce_name), (_, fo_name) = results.make_results.HEADLINE
     ce, fo = runs.get(ce_name), runs.get(fo_name)
     if ce and fo:
         head, tail = slice(0, 3), slice(7, 10)
@@ -143,18 +144,18 @@ def mymodel_texts(info, accuracy=None):
 # ---------------------------------------------------------------- the deck
 
 
-def _fill_text_paged(prs, key, text, lines_per_slide=16):
+def _fill_text_paged(prs, key, text):
     """Text answers that need more room continue on extra slides right after (handout rule)."""
     n, slide = deck.find_slide(prs, key)
-    lines = text.split("\n")
-    pages = [lines[i:i + lines_per_slide] for i in range(0, len(lines), lines_per_slide)] or [[""]]
-    deck.fill_text(slide, "\n".join(pages[0]))
+    _, _, width, height = deck.content_area(slide)
+    pages = deck.paginate(text, width, height)
+    deck.fill_text(slide, pages[0])
     for k, page in enumerate(pages[1:], start=1):
         extra = deck.insert_slide_after(prs, n + k - 1, "%s+%d" % (key, k), BY_KEY[key].title + " (continued)")
         left, top, width, height = deck.content_area(extra)
         box = extra.shapes.add_textbox(left, top, width, height)
         box.name = "Answer"
-        deck.fill_text(extra, "\n".join(page))
+        deck.fill_text(extra, page)
 
 
 def _add_plot_after(prs, key, path, caption):
@@ -185,7 +186,8 @@ def fill_report(template, part1=results.PART1, part2=results.PART2, mymodel_accu
     _, q1b = deck.find_slide(prs, "q1b")
     symbols = answer_key.conv_matrix_symbols()
     header = ["A  (row = y, column = x)"] + ["x(%d,%d)" % divmod(c, 3) for c in range(9)]
-    rows = [["y(%d,%d)" % divmod(r, 2)] + row for r, row in enumerate(symbols)]
+    _, out = answer_key.conv_taps()
+    rows = [["y(%d,%d)" % divmod(r, out)] + row for r, row in enumerate(symbols)]
     deck.fill_table(q1b, header, rows, note=answer_key.q1b_text(), height=deck.Inches(4.5), font=12)
     for key, x0 in zip(["q2_x2", "q2_xm1", "q2_x1"], answer_key.Q2_POINTS):
         deck.fill_text(deck.find_slide(prs, key)[1], answer_key.q2_text(x0))
@@ -213,7 +215,7 @@ def fill_report(template, part1=results.PART1, part2=results.PART2, mymodel_accu
     for key, group in results.lt_groups().items():
         rows = [lt_row(label, name, runs.get(name)) for label, name in group]
         deck.fill_table(deck.find_slide(prs, key)[1], list(LT_HEADER), rows,
-                        note=lt_note([n for _, n in group], runs), font=10)
+                        note=lt_note([n for _, n in group]), font=10)
     _fill_text_paged(prs, "lt_explain", lt_observations(runs))
     plots = results.results_plots(part2)
     placement = [("lt_ce", "curves.png"), ("lt_beta", "accuracy_vs_beta.png"),

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from report import answer_key, deck, fill, results, slides, template  # noqa: E402
 from report.imports import import_from  # noqa: E402
 from pptx import Presentation  # noqa: E402
+from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
 
 TEMPLATE = os.path.join(ROOT, "report_template.pptx")
 COLUMNS = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc"] + \
@@ -205,6 +206,11 @@ class TestFill(unittest.TestCase):
         write_run(cls.part2, "config_resnet32_lt_sweep_b0.99", [acc()], cfg % (1, 1.0, "Focal", 0.99))
         with open(os.path.join(cls.part2, "MYMODEL.md"), "w") as f:
             f.write("# MyModel\n\n- **three** conv stages\n- see [notes](x.md)\n")
+            f.write("".join("- design note %d\n" % i for i in range(60)))  # needs a second slide
+        from PIL import Image
+        Image.new("RGB", (64, 48), "white").save(os.path.join(cls.part1, "train.png"))
+        os.makedirs(os.path.join(cls.part2, "results"))
+        Image.new("RGB", (64, 48), "white").save(os.path.join(cls.part2, "results", "accuracy_vs_beta.png"))
         cls.out = os.path.join(cls.tmp, "report.pptx")
         fill.write_report(TEMPLATE, cls.out, part1=cls.part1, part2=cls.part2)
         cls.prs = Presentation(cls.out)
@@ -233,7 +239,6 @@ class TestFill(unittest.TestCase):
         sweep = deck_rows(self.prs, "lt_beta")[1:]
         self.assertEqual(sum(results.MISSING in row[0] for row in sweep), len(sweep) - 1)
         texts = dict(deck.slide_texts(self.prs))
-        self.assertIn(results.MISSING, texts["part1_curve"][-1])
         self.assertIn(results.MISSING, texts["mymodel_hparams"][-1])
         self.assertIn(results.MISSING, texts["mymodel_acc"][-1])
 
@@ -249,6 +254,21 @@ class TestFill(unittest.TestCase):
         self.assertIn("\n".join(answer_key.Q3_ANSWER), texts["q3"])
         self.assertIn("three conv stages", texts["mymodel_arch"][-1])
 
+    def test_pictures_and_continued_answers(self):
+        keys = [deck.slide_key(s) for s in self.prs.slides]
+        pictures = lambda key: [sh for sh in deck.find_slide(self.prs, key)[1].shapes  # noqa: E731
+                                if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        self.assertEqual(len(pictures("part1_curve")), 1)
+        # make results' plot goes on an extra slide right after its table
+        self.assertEqual(keys[keys.index("lt_beta") + 1], "lt_beta+1")
+        self.assertEqual(len(pictures("lt_beta+1")), 1)
+        # a long MYMODEL.md continues on extra slides right after, losing no line
+        i = keys.index("mymodel_arch")
+        self.assertEqual(keys[i + 1], "mymodel_arch+1")
+        texts = dict(deck.slide_texts(self.prs))
+        arch = "\n".join(texts[k][-1] for k in keys if k == "mymodel_arch" or k.startswith("mymodel_arch+"))
+        self.assertEqual([n for n in range(60) if "design note %d\n" % n in arch + "\n"], list(range(60)))
+
     def test_question_slides_keep_their_order(self):
         keys = [deck.slide_key(s) for s in self.prs.slides if "+" not in deck.slide_key(s)]
         self.assertEqual(keys, ["title"] + slides.KEYS)
@@ -258,6 +278,23 @@ class TestFill(unittest.TestCase):
         fill.write_report(TEMPLATE, again, part1=self.part1, part2=self.part2)
         with open(self.out, "rb") as a, open(again, "rb") as b:
             self.assertEqual(a.read(), b.read())
+
+
+class TestFillNothingYet(unittest.TestCase):
+    def test_empty_parts_give_a_deck_of_missing_marks(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            out = os.path.join(tmp, "report.pptx")
+            fill.write_report(TEMPLATE, out, part1=tmp, part2=tmp)
+            prs = Presentation(out)
+            texts = dict(deck.slide_texts(prs))
+            for key in ["part1_curve", "mymodel_arch", "mymodel_hparams", "mymodel_acc"]:
+                self.assertIn(results.MISSING, texts[key][-1], key)
+            for key in ["lt_ce", "lt_beta", "lt_ce_vs_focal"]:
+                self.assertTrue(all(results.MISSING in row[0] for row in deck_rows(prs, key)[1:]), key)
+            self.assertEqual(len(prs.slides), len(slides.SLIDES) + 1)
+        finally:
+            shutil.rmtree(tmp)
 
 
 class TestFillCurrentResults(unittest.TestCase):
