@@ -297,6 +297,18 @@ class TestFillNothingYet(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+class TestRenderWithoutLibreOffice(unittest.TestCase):
+    def test_pdf_is_skipped_with_a_message(self):
+        import io
+        from contextlib import redirect_stdout
+        from unittest import mock
+        from report import render
+        with mock.patch.object(render.shutil, "which", return_value=None), redirect_stdout(io.StringIO()) as out:
+            self.assertIsNone(render.to_pdf(TEMPLATE, tempfile.gettempdir()))
+            self.assertEqual(render.to_pngs("missing.pdf", tempfile.gettempdir()), [])
+        self.assertIn("apt-get install", out.getvalue())
+
+
 class TestFillCurrentResults(unittest.TestCase):
     """`make report` on whatever results the repository holds now: its tables equal the CSVs."""
 
