@@ -75,5 +75,25 @@ report: setup data
 	PYTHONPATH=tools $(PY) -m report fill
 # ---------------------------------------------------------------- end report
 
+# ---------------------------------------------------------------- staff tools (starter, autograder)
+# make starter                      student starter kit -> dist/starter/
+# make autograder                   Gradescope autograder -> dist/autograder.zip
+# make grade SUBMISSION=path.zip    grade a Part 1 or Part 2 zip locally, like Gradescope:
+#                                   a score table, and dist/grade/results/results.json
+.PHONY: starter autograder grade
+GRADE_RESULTS ?= dist/grade/results/results.json
+starter: setup
+	$(PY) tools/release/make_starter.py --out dist/starter
+
+autograder: setup
+	$(PY) tools/autograder/build.py --out dist/autograder.zip
+
+grade: setup data
+	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/submission.zip" >&2; exit 2; }
+	@test -e "$(SUBMISSION)" || { echo "make grade: no such file: $(SUBMISSION)" >&2; exit 2; }
+	cd tools/autograder && $(PY) -m grader --submission "$(abspath $(SUBMISSION))" \
+		--results "$(abspath $(GRADE_RESULTS))" --data "$(abspath $(P2)/data/cifar-10-batches-py)"
+# ---------------------------------------------------------------- end staff tools
+
 clean:
 	rm -rf dist $(P1)/*.executed.ipynb $(P1)/assignment_2_1_submission.zip $(P2)/assignment_2_2_submission.zip

@@ -1,0 +1,113 @@
+"""Build the Gradescope autograder zip.
+
+    python tools/autograder/build.py [--out dist/autograder.zip]
+
+The zip holds, at its root (Gradescope unpacks it into /autograder/source):
+
+    setup.sh, run_autograder     Gradescope's entry points
+    requirements.txt             the pins of the repository's requirements.txt the tests need
+    grader/, gtests/             the grader and its public and hidden tests
+    support/<part>/...           files of a part that students do not submit but their
+                                 code imports (Part 2's data/ and cs7643/), symbolic
+                                 links replaced by their targets
+
+The CIFAR-10 test set is not in the zip: setup.sh fetches and verifies it.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from grader.grading import PARTS  # noqa: E402
+
+# The packages the grader and the students' code import (names as in requirements.txt).
+PACKAGES = {"torch", "torchvision", "numpy", "pyyaml", "pillow", "tqdm"}
+SKIP_DIRS = {"__pycache__", "cifar-10-batches-py", ".ipynb_checkpoints"}
+
+
+def requirements(repo):
+    """The lines of the repository's requirements.txt that pin one of PACKAGES."""
+    lines = []
+    with open(os.path.join(repo, "requirements.txt")) as f:
+        for line in f:
+            name = line.split("#")[0].strip().split("==")[0].strip().lower()
+            if name in PACKAGES:
+                lines.append(line.strip())
+    missing = PACKAGES - {l.split("==")[0].lower() for l in lines}
+    if missing:
+        raise SystemExit("requirements.txt pins none of: %s" % ", ".join(sorted(missing)))
+    return "# Installed by setup.sh (generated from the repository's requirements.txt).\n" + \
+        "\n".join(lines) + "\n"
+
+
+def _files(root, rel_prefix):
+    """(path on disk, path in the zip) for the files under root, links followed."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".tmp")):
+                continue
+            path = os.path.join(dirpath, name)
+            yield path, os.path.join(rel_prefix, os.path.relpath(path, root))
+
+
+def contents(repo=REPO):
+    """Everything the zip holds: list of (path on disk or None, path in zip, text or None)."""
+    items = [(os.path.join(HERE, "setup.sh"), "setup.sh", None),
+             (os.path.join(HERE, "run_autograder"), "run_autograder", None),
+             (None, "requirements.txt", requirements(repo))]
+    for pkg in ("grader", "gtests"):
+        items += [(p, z, None) for p, z in _files(os.path.join(HERE, pkg), pkg)]
+    for spec in PARTS.values():
+        for entry in spec["support"]:
+            src = os.path.join(repo, spec["folder"], entry)
+            if not os.path.isdir(src):
+                raise SystemExit("cannot bundle %s: it does not exist" % src)
+            items += [(p, z, None) for p, z in
+                      _files(src, os.path.join("support", spec["folder"], entry))
+                      if p.endswith(".py")]
+    return items
+
+
+def build(out, repo=REPO):
+    """Write the zip to `out` atomically; returns the number of files."""
+    out = os.path.abspath(out)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    items = contents(repo)
+    fd, tmp = tempfile.mkstemp(prefix=".autograder-", suffix=".zip", dir=os.path.dirname(out))
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for path, arcname, text in items:
+                info = zipfile.ZipInfo(arcname, date_time=(2024, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                executable = arcname in ("setup.sh", "run_autograder")
+                info.external_attr = (0o100755 if executable else 0o100644) << 16
+                if text is None:
+                    with open(path, "rb") as f:  # follows symbolic links: the target is stored
+                        data = f.read()
+                else:
+                    data = text.encode()
+                z.writestr(info, data)
+        os.replace(tmp, out)
+    except BaseException:
+        os.remove(tmp)
+        raise
+    return len(items)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default=os.path.join(REPO, "dist", "autograder.zip"))
+    args = p.parse_args(argv)
+    n = build(args.out)
+    print("autograder: %d files -> %s" % (n, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
