@@ -73,6 +73,14 @@ def add_title_slide(prs, title, subtitle, key="title"):
     return slide
 
 
+def add_note(slide, text, name="Note"):
+    """A small grey line of text at the bottom of a slide."""
+    box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(1.1), WIDTH - 2 * MARGIN, Inches(0.7))
+    box.name = name
+    _set_text(box.text_frame, text, 12, GREY)
+    return box
+
+
 def _answer_box(slide, top, height):
     box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, top, WIDTH - 2 * MARGIN, height)
     box.name = "Answer"

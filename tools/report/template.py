@@ -16,8 +16,7 @@ def build_template():
     deck.add_title_slide(prs, TITLE, TITLE_ASK)
     for s in SLIDES:
         deck.add_question_slide(prs, s.key, s.title, s.ask)
-    notes = prs.slides[0].notes_slide.notes_text_frame
-    notes.text = HOW_TO
+    deck.add_note(prs.slides[0], HOW_TO, "HowTo")
     return prs
 
 
