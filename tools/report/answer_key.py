@@ -168,12 +168,19 @@ def q1b_text():
 def q2_text(x0):
     r = relu_net_local_linear(x0)
     fmt = lambda v: "[" + ", ".join("%g" % t for t in v) + "]"  # noqa: E731
+    net = Q2_NET
+    # the two halves of W = (W3 D2 W2) (D1 W1), to show the work
+    left = (net["W3"] @ (r["on2"][:, None] * net["W2"])).ravel()
+    right = (r["on1"][:, None] * net["W1"]).ravel()
     return ("x0 = %g:  W = %g,  b = %g\n"
-            "Layer 1 pre-activation W1·x0 + b1 = %s, active units %s\n"
-            "Layer 2 pre-activation W2·relu(·) + b2 = %s, active units %s\n"
-            "h(x0) = %g; W = W3·D2·W2·D1·W1 with D = diag(active), b = h(x0) − W·x0"
+            "Layer 1: z1 = W1·x0 + b1 = %s, active units %s (D1 = diag of these)\n"
+            "Layer 2: z2 = W2·relu(z1) + b2 = %s, active units %s (D2)\n"
+            "h(x0) = W3·relu(z2) + b3 = %g\n"
+            "W = (W3·D2·W2)·(D1·W1) = %s · %s = %g\n"
+            "b = h(x0) − W·x0 = %g − (%g)·(%g) = %g"
             % (r["x0"], r["W"], r["b"], fmt(r["z1"]), fmt(r["on1"].astype(int)),
-               fmt(r["z2"]), fmt(r["on2"].astype(int)), r["h"]))
+               fmt(r["z2"]), fmt(r["on2"].astype(int)), r["h"], fmt(left), fmt(right), r["W"],
+               r["h"], r["W"], r["x0"], r["b"]))
 
 
 def main():
