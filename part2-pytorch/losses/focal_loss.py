@@ -30,6 +30,8 @@ def reweight(cls_num_list, beta=0.9999):
     if not 0 <= beta < 1:
         raise ValueError("beta must be in [0, 1), got %r" % (beta,))
     counts = torch.as_tensor(cls_num_list, dtype=torch.float64)
+    if (counts < 1).any():
+        raise ValueError("every class needs at least one sample, got counts %s" % list(cls_num_list))
     if beta == 0:
         per_cls_weights = torch.ones_like(counts)  # E_n = 1 for every class: no reweighting
     else:
@@ -68,8 +70,9 @@ class FocalLoss(nn.Module):
         """Return the mean class-balanced focal loss of the batch (a scalar tensor)."""
         loss = None
         # BEGIN SOLUTION: compute the softmax focal loss from log_softmax, weighted per class
-        # float32 even under autocast: log-probabilities need the precision
-        log_p = F.log_softmax(input.float(), dim=1).gather(1, target.view(-1, 1)).squeeze(1)
+        # at least float32 (also under autocast): log-probabilities need the precision
+        input = input.to(torch.promote_types(input.dtype, torch.float32))
+        log_p = F.log_softmax(input, dim=1).gather(1, target.view(-1, 1)).squeeze(1)
         if self.gamma > 0:
             # 1 - p as -expm1(log p) keeps its digits when p is close to 1; the clamp keeps
             # (1 - p)^gamma and its gradient finite when p rounds to exactly 1

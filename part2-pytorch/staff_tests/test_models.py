@@ -1,0 +1,69 @@
+"""Parameter counts, output shapes and structure of every Part 2 model."""
+import unittest
+
+import torch
+import torch.nn as nn
+
+import staff_tests.synthetic  # noqa: F401  (puts part2-pytorch on sys.path)
+from models import MyModel, TwoLayerNet, VanillaCNN, resnet32
+from models.resnet import ZeroPadShortcut
+
+
+def n_params(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+class TestModels(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+        self.x = torch.randn(4, 3, 32, 32)
+
+    def test_twolayer(self):
+        model = TwoLayerNet(3072, 256, 10)
+        self.assertEqual(n_params(model), 3072 * 256 + 256 + 256 * 10 + 10)
+        self.assertEqual(tuple(model(self.x).shape), (4, 10))
+        self.assertTrue(any(isinstance(m, nn.Sigmoid) for m in model.modules()))
+        # flatten -> linear -> sigmoid -> linear, checked by hand
+        lin = [m for m in model.modules() if isinstance(m, nn.Linear)]
+        h = torch.sigmoid(self.x.flatten(1) @ lin[0].weight.T + lin[0].bias)
+        torch.testing.assert_close(model(self.x), h @ lin[1].weight.T + lin[1].bias)
+
+    def test_vanilla_cnn(self):
+        model = VanillaCNN()
+        self.assertEqual(n_params(model), 32 * 3 * 7 * 7 + 32 + 32 * 13 * 13 * 10 + 10)
+        self.assertEqual(tuple(model(self.x).shape), (4, 10))
+        conv = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+        self.assertEqual(len(conv), 1)
+        self.assertEqual((conv[0].kernel_size, conv[0].stride, conv[0].padding), ((7, 7), (1, 1), (0, 0)))
+        pool = [m for m in model.modules() if isinstance(m, nn.MaxPool2d)]
+        self.assertEqual((pool[0].kernel_size, pool[0].stride), (2, 2))
+
+    def test_resnet32(self):
+        model = resnet32()
+        self.assertEqual(n_params(model), 464154)
+        self.assertEqual(tuple(model(self.x).shape), (4, 10))
+        layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+        self.assertEqual(len(layers), 32)
+        normed = resnet32(use_norm=True)
+        self.assertEqual(n_params(normed), 464154 - 10)  # no bias in the cosine classifier
+        out = normed(self.x)
+        self.assertEqual(tuple(out.shape), (4, 10))
+        self.assertTrue((out.abs() <= 1 + 1e-5).all())  # cosine similarities
+        self.assertEqual(tuple(resnet32(num_classes=100)(self.x).shape), (4, 100))
+
+    def test_option_a_shortcut(self):
+        x = torch.randn(2, 16, 8, 8)
+        out = ZeroPadShortcut(16, 32)(x)
+        self.assertEqual(tuple(out.shape), (2, 32, 4, 4))
+        torch.testing.assert_close(out[:, 8:24], x[:, :, ::2, ::2])
+        self.assertEqual(out[:, :8].abs().sum().item(), 0.0)
+        self.assertEqual(out[:, 24:].abs().sum().item(), 0.0)
+
+    def test_mymodel_shape(self):
+        model = MyModel().eval()
+        with torch.no_grad():
+            self.assertEqual(tuple(model(self.x).shape), (4, 10))
+
+
+if __name__ == "__main__":
+    unittest.main()
