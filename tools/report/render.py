@@ -49,8 +49,17 @@ def to_pngs(pdf, out_dir, dpi=60):
     if shutil.which("pdftoppm") is None:
         print("report: pdftoppm not found, skipping the slide PNGs (apt-get install poppler-utils)")
         return []
-    os.makedirs(out_dir, exist_ok=True)
-    for old in glob.glob(os.path.join(out_dir, "slide-*.png")):
-        os.remove(old)  # a shorter deck must not leave stale pages behind
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", pdf, os.path.join(out_dir, "slide")], check=True)
+    # render into a fresh folder, then swap it in: no stale pages from a longer deck, and
+    # no half-written set if pdftoppm fails
+    work = out_dir.rstrip(os.sep) + ".tmp"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    try:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", pdf, os.path.join(work, "slide")], check=True)
+    except (subprocess.CalledProcessError, OSError) as e:
+        shutil.rmtree(work, ignore_errors=True)
+        print("report: pdftoppm failed (%s), skipping the slide PNGs" % e)
+        return []
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.replace(work, out_dir)
     return sorted(glob.glob(os.path.join(out_dir, "slide-*.png")))
