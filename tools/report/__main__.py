@@ -30,7 +30,7 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     if args.cmd == "key":
-        answer_key.main()
+        print(answer_key.key_text(), end="")
         return 0
     if args.cmd == "template":
         from .template import write_template
@@ -49,6 +49,11 @@ def main(argv=None):
     out = os.path.join(args.out_dir, "reference_report.pptx")
     fill.write_report(args.template, out, part1=args.part1, part2=args.part2, mymodel_accuracy=acc)
     print("report: wrote", os.path.relpath(out))
+    key = os.path.join(args.out_dir, "answer_key.txt")
+    with open(key + ".tmp", "w") as fh:
+        fh.write(answer_key.key_text())
+    os.replace(key + ".tmp", key)
+    print("report: wrote", os.path.relpath(key))
     if not args.no_pdf:
         pdf = render.to_pdf(out, args.out_dir)
         if pdf:

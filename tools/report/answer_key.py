@@ -183,12 +183,12 @@ def q2_text(x0):
                r["h"], r["W"], r["x0"], r["b"]))
 
 
-def main():
-    print("Q1 (a)", q1a_text(), sep="\n")
-    print("\nQ1 (b) A =")
-    for row in conv_matrix_symbols():
-        print("  [" + "  ".join("%-6s" % s for s in row) + "]")
-    print(q1b_text())
+def key_text():
+    """The whole theory key as plain text (what `python -m report key` prints)."""
+    lines = ["Q1 (a)", q1a_text(), "", "Q1 (b) A ="]
+    lines += ["  [" + "  ".join("%-6s" % s for s in row) + "]" for row in conv_matrix_symbols()]
+    lines.append(q1b_text())
     for x0 in Q2_POINTS:
-        print("\nQ2", q2_text(x0), sep="\n")
-    print("\nQ3", *Q3_ANSWER, sep="\n")
+        lines += ["", "Q2", q2_text(x0)]
+    lines += ["", "Q3"] + list(Q3_ANSWER)
+    return "\n".join(lines) + "\n"
