@@ -47,24 +47,21 @@ class MyModel(nn.Module):
         # BEGIN SOLUTION: define the layers of your network | stub: pass
         widths = (64, 192, 256)  # channels of the three stages
 
-        def conv_bn_gelu(c_in, c_out):
-            # bias=False: the batch norm right after already has a shift.
+        def stage(c_in, c_out):
+            # conv, then pool, then batch norm and GELU at the lower resolution
+            # (4x cheaper than before pooling, and max pooling nearly commutes
+            # with them), then a second conv at that resolution.
+            # bias=False: each conv is followed by a batch norm, which shifts.
             return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                    nn.MaxPool2d(2), nn.BatchNorm2d(c_out), nn.GELU(),
+                    nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
                     nn.BatchNorm2d(c_out), nn.GELU()]
 
-        def stage(c_in, c_out):
-            # conv at full resolution, pool, then a second conv at half
-            # resolution (4x cheaper than before pooling).
-            conv1 = nn.Conv2d(c_in, c_out, 3, padding=1, bias=False)
-            return [conv1, nn.MaxPool2d(2), nn.BatchNorm2d(c_out), nn.GELU(),
-                    *conv_bn_gelu(c_out, c_out)]
-
         self.features = nn.Sequential(
-            *conv_bn_gelu(3, 32),                        # 32x32 stem
-            *stage(32, widths[0]),                       # -> 16x16
+            *stage(3, widths[0]),                        # 32x32 -> 16x16
             *stage(widths[0], widths[1]),                # -> 8x8
             *stage(widths[1], widths[2]),                # -> 4x4
-            nn.AdaptiveMaxPool2d(1), nn.Flatten())
+            nn.AdaptiveMaxPool2d(1), nn.Flatten())       # (N, widths[2])
         self.classifier = nn.Linear(widths[2], 10, bias=False)
         self.logit_scale = 0.125  # small initial logits, see the docstring
         # END SOLUTION
