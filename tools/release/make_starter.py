@@ -97,6 +97,7 @@ def release_file(src, dst, where):
     elif src.endswith(".ipynb"):
         release_notebook(src, dst, where)
     else:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copyfile(src, dst)  # follows links
 
 
@@ -129,7 +130,8 @@ def plan(repo):
                 files.append((src, os.path.join(part, entry)))
             else:
                 left_out.append("%s/%s (missing in the reference)" % (part, entry))
-        shipped_top = {e.split("/")[0] for e in entries}
+        shipped_top = {e.split("/")[0] for e in entries} | \
+            {d.split("/")[1] for d in EMPTY_DIRS if d.startswith(part + "/")}
         for name in sorted(os.listdir(part_dir)):
             if name not in shipped_top and not _never(name):
                 left_out.append("%s/%s" % (part, name))
