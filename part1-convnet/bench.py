@@ -1,10 +1,11 @@
 """Speed of Part 1's NumPy layers against PyTorch's own float64 CPU kernels.
 
-    python bench.py [--threads 1] [--repeat 10]        (from part1-convnet; `make bench`)
+    python bench.py [--threads 1] [--repeat 20]        (from part1-convnet; `make bench`)
 
 Prints a Markdown table: for each shape, the median time of NumPy Conv2D forward+backward
 and of torch.nn.functional.conv2d forward+backward (float64, same inputs, same process),
-and their ratio (NumPy / torch, below 1 means NumPy is faster); the same for MaxPooling
+and their ratio (NumPy / torch, below 1 means NumPy is faster; the two are timed
+alternately so that both see the same machine load); the same for MaxPooling
 against F.max_pool2d; then the wall time of the notebook's whole 50-image overfit
 experiment on real CIFAR-10.
 
@@ -21,7 +22,7 @@ import time
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=1, help="threads for BLAS and torch (default 1)")
-    p.add_argument("--repeat", type=int, default=10, help="timed runs per case (median reported)")
+    p.add_argument("--repeat", type=int, default=20, help="timed runs per case (median reported)")
     p.add_argument("--data", default="data/cifar-10-batches-py", help="CIFAR-10 folder")
     return p.parse_args()
 
@@ -48,14 +49,17 @@ CONV_CASES = [(10, 3, 32, 5, 1, 2, 32), (50, 3, 32, 5, 1, 2, 32),
 POOL_CASES = [(10, 32, 2, 2, 32), (50, 32, 2, 2, 32), (100, 25, 3, 2, 16), (32, 32, 2, 2, 16)]
 
 
-def median_time(fn, repeat):
-    fn()  # warm-up: first-call allocations, thread start-up
-    times = []
+def median_times(fn_a, fn_b, repeat):
+    """Median run time of two functions, timed alternately so both see the same machine load."""
+    fn_a()  # warm-up: first-call allocations, thread start-up
+    fn_b()
+    times_a, times_b = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+        for fn, times in ((fn_a, times_a), (fn_b, times_b)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return float(np.median(times_a)), float(np.median(times_b))
 
 
 def bench_conv(N, C, Fo, k, s, p, H, rng, repeat):
@@ -79,7 +83,7 @@ def bench_conv(N, C, Fo, k, s, p, H, rng, repeat):
     numpy_step()
     torch_step()
     assert np.allclose(conv.dx, xt.grad.numpy()) and np.allclose(conv.dw, wt.grad.numpy())
-    return median_time(numpy_step, repeat), median_time(torch_step, repeat)
+    return median_times(numpy_step, torch_step, repeat)
 
 
 def bench_pool(N, C, k, s, H, rng, repeat):
@@ -101,7 +105,7 @@ def bench_pool(N, C, k, s, H, rng, repeat):
     numpy_step()
     torch_step()
     assert np.allclose(pool.dx, xt.grad.numpy())
-    return median_time(numpy_step, repeat), median_time(torch_step, repeat)
+    return median_times(numpy_step, torch_step, repeat)
 
 
 def overfit_experiment(X, y):

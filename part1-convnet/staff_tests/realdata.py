@@ -10,3 +10,15 @@ def require_cifar10():
         raise RuntimeError("these tests need the real CIFAR-10 in %s: run `make data` first"
                            % CIFAR_DIR)
     return CIFAR_DIR
+
+
+_FIRST_50 = []
+
+
+def first_50_training_images():
+    """X_train[:50], y_train[:50] exactly as the notebook gets them (loaded once per process)."""
+    if not _FIRST_50:
+        from data import get_CIFAR10_data
+        X_train, y_train = get_CIFAR10_data(require_cifar10())[:2]
+        _FIRST_50.append((X_train[:50].copy(), y_train[:50].copy()))
+    return _FIRST_50[0]
