@@ -163,14 +163,16 @@ def run_tests(specs, submission, support=(), packages=(), data_dir=None, guard=N
     outcomes = {}
     while remaining:
         work = tempfile.mkdtemp(prefix="a2-grade-")
-        proc = None
+        proc = ack_write = None
         try:
             student_dir, grader_root = _prepare(work, submission, support)
             events = os.path.join(work, "events.jsonl")
             control = os.path.join(work, "control.json")
+            ack_read, ack_write = os.pipe()  # the worker waits on it after each test
             with open(control, "w") as f:
                 json.dump(dict(student_dir=student_dir, grader_root=grader_root, events=events,
-                               tests=remaining, packages=list(packages), data_dir=data_dir), f)
+                               tests=remaining, packages=list(packages), data_dir=data_dir,
+                               ack_fd=ack_read), f)
             env = dict(os.environ, HOME=os.path.join(work, "home"), TMPDIR=os.path.join(work, "tmp"),
                        PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
             env.pop("CS7643_SMOKE", None)
@@ -179,7 +181,9 @@ def run_tests(specs, submission, support=(), packages=(), data_dir=None, guard=N
                                          os.path.join(grader_root, "grader", "worker.py"), control],
                                         cwd=student_dir, env=env, stdin=subprocess.DEVNULL,
                                         stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True, preexec_fn=_limit_resources)
+                                        start_new_session=True, preexec_fn=_limit_resources,
+                                        pass_fds=(ack_read,))
+            os.close(ack_read)
             offset, ready, current, started = 0, False, None, time.time()
             progressed = False
             fatal = None
@@ -200,6 +204,10 @@ def run_tests(specs, submission, support=(), packages=(), data_dir=None, guard=N
                         remaining.remove(current)
                         progressed = True
                         current = None
+                        try:
+                            os.write(ack_write, b"k")  # next test, please
+                        except OSError:
+                            pass  # the worker is gone; proc.poll() will tell
                 if exited or fatal:
                     break
                 now = time.time()
@@ -238,5 +246,7 @@ def run_tests(specs, submission, support=(), packages=(), data_dir=None, guard=N
         finally:
             if proc is not None and proc.poll() is None:
                 _kill_group(proc)
+            if ack_write is not None:
+                os.close(ack_write)
             shutil.rmtree(work, ignore_errors=True)
     return outcomes

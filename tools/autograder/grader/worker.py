@@ -7,6 +7,8 @@ folder holding the grader's own packages, the test ids to run and the events
 file. For every test the worker appends two JSON lines to the events file:
 {"event": "start", "id": ...} and {"event": "done", "id": ..., "status": ...}.
 If the process dies or hangs, the parent sees a "start" without its "done".
+After each "done" the worker waits for one byte on the ack pipe: the parent
+checks its folders for stray writes in between.
 
 Each test runs with
 - a fresh import of the student's modules (nothing cached from the last test),
@@ -191,6 +193,10 @@ def main(control_path):
                           + traceback.format_exc()[-2000:])
         emit(events, event="done", id=tid, seconds=time.time() - t0,
              leaderboard=framework.take_leaderboard(), **record)
+        # Wait until the grader has looked at its folders, so that any change it finds
+        # is charged to this test and not to the next one.
+        if ctl.get("ack_fd") is not None and not os.read(ctl["ack_fd"], 1):
+            return 0  # the grader has gone away
     return 0
 
 

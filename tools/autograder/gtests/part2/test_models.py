@@ -21,6 +21,13 @@ def images(n=4, seed=0):
     return torch.randn(n, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
 
 
+def built(model, name, path):
+    """Fail clearly when the model has no layers at all (its __init__ is still a stub)."""
+    if n_params(model) == 0:
+        raise AssertionError("%s has no parameters: define its layers in __init__ (%s)" % (name, path))
+    return model
+
+
 def check_scores(model, name):
     model.eval()
     with torch.no_grad():
@@ -34,7 +41,8 @@ class TestTwoLayerNet(unittest.TestCase):
     @graded(1, requires=["models/twolayer.py"])
     def test_shape(self):
         """TwoLayerNet(3072, 256, 10): output shape and parameter count"""
-        model = student("models.twolayer", "TwoLayerNet")(3072, 256, 10)
+        model = built(student("models.twolayer", "TwoLayerNet")(3072, 256, 10),
+                      "TwoLayerNet", "models/twolayer.py")
         check_scores(model, "TwoLayerNet(3072, 256, 10)")
         expected = 3072 * 256 + 256 + 256 * 10 + 10
         self.assertEqual(n_params(model), expected, "TwoLayerNet(3072, 256, 10) has %d parameters; "
@@ -43,7 +51,8 @@ class TestTwoLayerNet(unittest.TestCase):
     @graded(2, visibility=HIDDEN, requires=["models/twolayer.py"])
     def test_computation(self):
         """TwoLayerNet computes Linear -> Sigmoid -> Linear"""
-        model = student("models.twolayer", "TwoLayerNet")(48, 7, 5).double()
+        model = built(student("models.twolayer", "TwoLayerNet")(48, 7, 5),
+                      "TwoLayerNet", "models/twolayer.py").double()
         fc = layers_of(model, nn.Linear)
         self.assertEqual(len(fc), 2, "TwoLayerNet should have 2 nn.Linear layers, found %d" % len(fc))
         fc1, fc2 = sorted(fc, key=lambda m: -m.in_features)  # 48 -> 7 first, 7 -> 5 second
@@ -57,7 +66,7 @@ class TestVanillaCNN(unittest.TestCase):
     @graded(1, requires=["models/cnn.py"])
     def test_shape(self):
         """VanillaCNN: output shape and parameter count"""
-        model = student("models.cnn", "VanillaCNN")()
+        model = built(student("models.cnn", "VanillaCNN")(), "VanillaCNN", "models/cnn.py")
         check_scores(model, "VanillaCNN()")
         expected = 32 * 3 * 7 * 7 + 32 + 32 * 13 * 13 * 10 + 10
         self.assertEqual(n_params(model), expected, "VanillaCNN has %d parameters; Conv2d(3, 32, 7) "
@@ -66,7 +75,8 @@ class TestVanillaCNN(unittest.TestCase):
     @graded(2, visibility=HIDDEN, requires=["models/cnn.py"])
     def test_computation(self):
         """VanillaCNN computes Conv(7x7, stride 1, no padding) -> ReLU -> MaxPool(2, 2) -> Linear"""
-        model = student("models.cnn", "VanillaCNN")().double().eval()
+        model = built(student("models.cnn", "VanillaCNN")(), "VanillaCNN",
+                      "models/cnn.py").double().eval()
         conv, fc = layers_of(model, nn.Conv2d), layers_of(model, nn.Linear)
         self.assertTrue(len(conv) == 1 and len(fc) == 1,
                         "VanillaCNN should have one nn.Conv2d and one nn.Linear")
@@ -81,4 +91,5 @@ class TestMyModel(unittest.TestCase):
     @graded(1, requires=["models/my_model.py"])
     def test_shape(self):
         """MyModel(): builds without arguments, output shape (N, 10)"""
-        check_scores(student("models.my_model", "MyModel")(), "MyModel()")
+        model = built(student("models.my_model", "MyModel")(), "MyModel", "models/my_model.py")
+        check_scores(model, "MyModel()")
