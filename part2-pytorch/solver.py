@@ -335,6 +335,13 @@ class Solver:
         return output, loss
 
     # -------------------------------------------------------------- epochs
+    def _train_batch(self, idx):
+        """One training step on the training images `idx`; returns (target, output, loss)."""
+        data = self._normalise(self._augment(self.train_x.index_select(0, idx)))
+        target = self.train_y.index_select(0, idx)
+        output, loss = self._compute_loss_update_params(data, target)
+        return target, output, loss
+
     def _train_epoch(self, epoch, bar):
         self.model.train()
         n = len(self.train_y)
@@ -342,13 +349,10 @@ class Solver:
         order = torch.randperm(n, generator=self.generator).to(self.device)
         loss_sum, correct, lr = 0.0, 0, self.lr
         for step in range(steps_per_epoch):
-            idx = order[step * self.batch_size:(step + 1) * self.batch_size]
-            data = self._normalise(self._augment(self.train_x.index_select(0, idx)))
-            target = self.train_y.index_select(0, idx)
             lr = self._learning_rate(epoch, step, steps_per_epoch)
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
-            output, loss = self._compute_loss_update_params(data, target)
+            target, output, loss = self._train_batch(order[step * self.batch_size:(step + 1) * self.batch_size])
             loss_value = loss.item()
             if not math.isfinite(loss_value):
                 raise FloatingPointError(
