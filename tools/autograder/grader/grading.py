@@ -151,23 +151,23 @@ def _entry(spec, outcome):
     status = outcome.get("status")
     message = (outcome.get("message") or "").strip()
     printed = (outcome.get("stdout") or "").strip()
-    ok = status == "pass"
+    tampered = outcome.get("tampered") or []
+    ok = status == "pass" and not printed and not tampered
     lines = []
+    if printed:
+        lines.append("0 points: your code printed to stdout during this test, and graded files "
+                     "must print nothing (the handout gives 0 to code that prints). It printed:\n"
+                     + printed[:500] + ("\n..." if len(printed) > 500 else ""))
+    if tampered:
+        lines.append("0 points: your code wrote into the grader's folders, which is not allowed:\n  "
+                     + "\n  ".join(tampered[:10]))
     if status == "pass":
-        lines.append("Passed." + (" " + message if message else ""))
+        lines.append(("The checks themselves passed." if lines else "Passed.")
+                     + (" " + message if message else ""))
     elif status == "timeout":
         lines.append("Time limit: " + message)
     else:
         lines.append(message or "failed (%s)" % status)
-    if printed:
-        ok = False
-        lines.append("Your code printed to stdout during this test; graded files must print "
-                     "nothing (the handout gives 0 to code that prints). It printed:\n"
-                     + printed[:500] + ("\n..." if len(printed) > 500 else ""))
-    if outcome.get("tampered"):
-        ok = False
-        lines.append("Your code wrote into the grader's folders, which is not allowed:\n  "
-                     + "\n  ".join(outcome["tampered"][:10]))
     return dict(name=spec["name"], score=spec["points"] if ok else 0.0,
                 max_score=spec["points"], visibility=spec["visibility"],
                 output="\n".join(lines))

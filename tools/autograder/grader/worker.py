@@ -132,7 +132,8 @@ def describe_error(exc_info, student_dir):
     if isinstance(value, SystemExit):
         lines = ["the code called sys.exit(%s); graded code must not exit" % (value.code,)]
     prefix = os.path.join(os.path.realpath(student_dir), "")
-    frames = [f for f in traceback.extract_tb(tb) if os.path.realpath(f.filename).startswith(prefix)]
+    frames = [f for f in traceback.extract_tb(tb)
+              if os.path.isabs(f.filename) and os.path.realpath(f.filename).startswith(prefix)]
     for f in frames[-3:]:
         lines.append("  at %s:%d in %s: %s" % (os.path.relpath(f.filename, student_dir),
                                                 f.lineno, f.name, (f.line or "").strip()))
