@@ -93,6 +93,7 @@ def build(out, repo=REPO):
                 else:
                     data = text.encode()
                 z.writestr(info, data)
+        os.chmod(tmp, 0o644)  # mkstemp made it private
         os.replace(tmp, out)
     except BaseException:
         os.remove(tmp)

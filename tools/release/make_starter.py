@@ -195,6 +195,7 @@ def build_starter(repo, out, log=print):
         for d in EMPTY_DIRS:
             os.makedirs(os.path.join(tmp, d), exist_ok=True)
         check_kit(tmp)
+        os.chmod(tmp, 0o755)  # mkdtemp made it private; the kit is for sharing
         old = None
         if os.path.lexists(out):
             old = tempfile.mkdtemp(prefix=".starter-old-", dir=parent)

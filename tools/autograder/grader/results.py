@@ -86,6 +86,7 @@ def write_results(results, path):
         with os.fdopen(fd, "w") as f:
             json.dump(results, f, indent=2)
             f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp made it private
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
