@@ -446,7 +446,8 @@ class Solver:
         path = os.path.join(self.run_dir, "last.pth")
         if not os.path.exists(path):
             return
-        state = torch.load(path, map_location=self.device, weights_only=False)
+        # on the CPU: the RNG states must stay CPU tensors; load_state_dict moves the rest
+        state = torch.load(path, map_location="cpu", weights_only=True)
         if state.get("model_name") != self.model_type:
             raise ValueError("cannot resume: %s was saved for model %r, but this run trains %r. Fix: use "
                              "another run_name, or delete that file to start over."
