@@ -64,11 +64,11 @@ class Conv2D:
         N = x.shape[0]
         F = self.out_channels
         cols, (Ho, Wo) = _im2col(x, self.kernel_size, self.stride, self.padding)
-        # One matrix product for the whole batch: (F, C*k*k) @ (C*k*k, N*H'*W').
-        out = self.weight.reshape(F, -1) @ cols
-        # Back to (N, F, H', W'): adding the bias while copying saves a pass over the output.
-        out = np.add(out.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3),
-                     self.bias[None, :, None, None], out=np.empty((N, F, Ho, Wo)))
+        # (F, C*k*k) @ (N, C*k*k, H'*W') -> (N, F, H'*W'): one BLAS product per image,
+        # and the result is already in (N, F, ...) order.
+        out = np.matmul(self.weight.reshape(F, -1), cols)
+        out += self.bias[:, None]
+        out = out.reshape(N, F, Ho, Wo)
         self.cache = (x, cols)
         # END SOLUTION
         return out
@@ -86,14 +86,14 @@ class Conv2D:
                                "on the same batch first")
         # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
         x, cols = self.cache
-        F = dout.shape[1]
-        # Same (F, N*H'*W') layout as the forward product, so each gradient is ONE matmul.
-        dout = dout.transpose(1, 0, 2, 3).reshape(F, -1)
-        self.db = dout.sum(axis=1)
-        self.dw = (dout @ cols.T).reshape(self.weight.shape)
+        N, F = dout.shape[:2]
+        dout = dout.reshape(N, F, -1)                                   # (N, F, P), P = H'*W'
+        self.db = dout.sum(axis=(0, 2))
+        # dW[f, q] = sum over images n and positions p of dout[n, f, p] * cols[n, q, p]
+        self.dw = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.weight.shape)
         # Each column of cols was read from one window of x, so its gradient W^T dout is
         # added back onto that window (overlapping windows add up).
-        dcols = self.weight.reshape(F, -1).T @ dout
+        dcols = np.matmul(self.weight.reshape(F, -1).T, dout)           # (N, C*k*k, P)
         self.dx = _col2im(dcols, x.shape, self.kernel_size, self.stride, self.padding)
         # END SOLUTION
 
@@ -106,25 +106,20 @@ def _out_size(H, W, k, stride, padding):
 def _im2col(x, k, stride, padding):
     """Lay every receptive field of x out as a column: returns (cols, (H', W')).
 
-    cols has shape (C*k*k, N*H'*W'); the column of image n at output position (i, j) holds
-    the C*k*k input values that this output looks at, ordered like weight.reshape(F, -1).
+    cols has shape (N, C*k*k, H'*W'); column p of image n holds the C*k*k input values
+    that output position p looks at, ordered like weight.reshape(F, -1).
     """
     N, C, H, W = x.shape
     p = padding
     Ho, Wo = _out_size(H, W, k, stride, p)
-    # Work on a (C, N, H+2p, W+2p) layout: channel-major, like the rows of cols.
-    if p > 0:
-        xp = np.zeros((C, N, H + 2 * p, W + 2 * p))
-        xp[:, :, p:p + H, p:p + W] = x.transpose(1, 0, 2, 3)
-    else:
-        xp = x.transpose(1, 0, 2, 3)          # a view: the gather below reads x directly
-    sC, sN, sH, sW = xp.strides
-    # A view of every window without copying: win[c, i, j, n, oh, ow] =
-    # xp[c, n, oh * stride + i, ow * stride + j]. The reshape below copies it once.
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
+    sN, sC, sH, sW = xp.strides
+    # A view of every window without copying: win[n, c, i, j, oh, ow] =
+    # xp[n, c, oh * stride + i, ow * stride + j]. The reshape below copies it once.
     win = np.lib.stride_tricks.as_strided(
-        xp, shape=(C, k, k, N, Ho, Wo),
-        strides=(sC, sH, sW, sN, stride * sH, stride * sW), writeable=False)
-    return win.reshape(C * k * k, N * Ho * Wo), (Ho, Wo)
+        xp, shape=(N, C, k, k, Ho, Wo),
+        strides=(sN, sC, sH, sW, stride * sH, stride * sW), writeable=False)
+    return win.reshape(N, C * k * k, Ho * Wo), (Ho, Wo)
 
 
 def _col2im(dcols, x_shape, k, stride, padding):
@@ -136,10 +131,10 @@ def _col2im(dcols, x_shape, k, stride, padding):
     N, C, H, W = x_shape
     p = padding
     Ho, Wo = _out_size(H, W, k, stride, p)
-    dcols = dcols.reshape(C, k, k, N, Ho, Wo)
-    dxp = np.zeros((C, N, H + 2 * p, W + 2 * p))
+    dcols = dcols.reshape(N, C, k, k, Ho, Wo)
+    dxp = np.zeros((N, C, H + 2 * p, W + 2 * p))
     for i in range(k):
         for j in range(k):
-            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, i, j]
-    return np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W].transpose(1, 0, 2, 3))
+            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, :, i, j]
+    return np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W]) if p > 0 else dxp
 # END SOLUTION
