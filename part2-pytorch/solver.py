@@ -168,6 +168,25 @@ def _atomic_save(obj, path):
     os.replace(tmp, path)
 
 
+def load_checkpoint(model, path):
+    """Load the state_dict saved at `path` (weights only) into `model`; returns `model`.
+
+    A checkpoint of another network is refused with a message naming the network it
+    belongs to (when it is one of MODELS), instead of PyTorch's list of key mismatches.
+    """
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    signature = {k: tuple(v.shape) for k, v in state.items()}
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    if signature != expected:
+        owners = [name for name, build in MODELS.items()
+                  if {k: tuple(v.shape) for k, v in build().state_dict().items()} == signature]
+        raise ValueError("%s holds the weights of %s, not of %s. Fix: train this model with its config "
+                         "(its best weights are saved to checkpoints/<model>.pth)"
+                         % (path, owners[0] if owners else "another network", type(model).__name__))
+    model.load_state_dict(state)
+    return model
+
+
 # ------------------------------------------------------------------ the solver
 class Solver:
     """Train one of the Part 2 models with SGD; keyword arguments as in the module docstring.

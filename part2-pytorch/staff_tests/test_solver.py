@@ -298,6 +298,17 @@ class TestBadInput(SolverTestCase):
             s.train()
 
 
+class TestLoadCheckpoint(SolverTestCase):
+    def test_checkpoint_of_another_model(self):
+        from models import VanillaCNN
+        path = os.path.join(self.prefix, "vanillacnn.pth")
+        torch.save(VanillaCNN().state_dict(), path)
+        with self.assertRaisesRegex(ValueError, "holds the weights of VanillaCNN, not of TwoLayerNet"):
+            solver_module.load_checkpoint(TwoLayerNet(3072, 256, 10), path)
+        model = solver_module.load_checkpoint(VanillaCNN(), path)
+        torch.testing.assert_close(model.state_dict(), torch.load(path, weights_only=True))
+
+
 class TestConfigFiles(SolverTestCase):
     def test_load_config_and_cli(self):
         path = os.path.join(self.prefix, "config_tiny.yaml")

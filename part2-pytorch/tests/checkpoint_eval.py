@@ -14,6 +14,7 @@ if PART2 not in sys.path:
     sys.path.insert(0, PART2)
 
 from data import CIFAR10  # noqa: E402
+from solver import load_checkpoint  # noqa: E402
 
 TEST_TRANSFORM = T.Compose([T.ToTensor(),
                             T.Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))])
@@ -25,8 +26,7 @@ def checkpoint_path(name):
 
 def evaluate_checkpoint(model, checkpoint, batch_size=500):
     """Load `checkpoint` (a state_dict, weights only) into `model`; return its top-1 test accuracy."""
-    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
-    model.load_state_dict(state)
+    load_checkpoint(model, checkpoint)  # torch.load(..., weights_only=True), clear error if mismatched
     model.eval()
     test_set = CIFAR10(os.path.join(PART2, "data"), train=False, transform=TEST_TRANSFORM)
     loader = torch.utils.data.DataLoader(test_set, batch_size=batch_size, shuffle=False, num_workers=0)
