@@ -37,7 +37,7 @@ def _label_from_name(name):
 def lt_row(label, name, run):
     """One table row: label, loss, β, γ, epochs, accuracy of classes 0-9, top-1 (all in %).
 
-    Values are the LAST epoch's (no choice made on the test set), printed at the
+    Values are the last tested epoch's (no choice made on the test set), printed at the
     precision the test set allows: a class has 1000 test images (0.1%), the set 10000 (0.01%).
     """
     if run is None:
@@ -58,7 +58,7 @@ LT_HEADER = ["run", "loss", "β", "γ", "epochs"] + [str(i) for i in range(10)] 
 def lt_note(names):
     labels = dict((n, label) for label, n in results.make_results.HEADLINE)
     paper = [(labels.get(n, n), results.make_results.PAPER[n]) for n in names if n in results.make_results.PAPER]
-    note = ("Test accuracy (%) on the balanced CIFAR-10 test set, last epoch of each run, from "
+    note = ("Test accuracy (%) on the balanced CIFAR-10 test set, last tested epoch of each run, from "
             "part2-pytorch/runs/<config>/metrics.csv. ResNet-32, long-tailed training set (exp, "
             "imbalance factor 100). Classes: " + ", ".join(
                 "%d %s" % (i, c) for i, c in enumerate(results.CLASSES)) + ".")
