@@ -41,11 +41,11 @@ class Linear:
         Stores in self.cache whatever backward() needs.
         """
         x = np.asarray(x)
-        if x.ndim < 1 or x[0].size != self.in_dim:
+        per_sample = int(np.prod(x.shape[1:])) if x.ndim >= 2 else 0
+        if per_sample != self.in_dim:
             raise ValueError("Linear expects each sample to have in_dim = %d values in total, "
                              "got input shape %s (%d per sample); check in_dim against the "
-                             "previous layer's output" % (self.in_dim, x.shape,
-                                                          x[0].size if x.ndim else 0))
+                             "previous layer's output" % (self.in_dim, x.shape, per_sample))
         # BEGIN SOLUTION: compute the affine output and fill self.cache
         out = x.reshape(x.shape[0], -1) @ self.weight + self.bias
         self.cache = x

@@ -40,14 +40,13 @@ class MaxPooling:
         k, s = self.kernel_size, self.stride
         N, C, H, W = x.shape
         Ho, Wo = (H - k) // s + 1, (W - k) // s + 1
-        sN, sC, sH, sW = x.strides
-        # View of every window, (N, C, H', W', k, k), then one copy to flatten each window.
-        win = np.lib.stride_tricks.as_strided(
-            x, shape=(N, C, Ho, Wo, k, k), strides=(sN, sC, s * sH, s * sW, sH, sW),
-            writeable=False).reshape(N, C, Ho, Wo, k * k)
-        arg = win.argmax(axis=-1)                     # argmax keeps the FIRST maximum on ties
-        out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        self.cache = (x.shape, arg)
+        # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of every
+        # window, so the window maxima are the element-wise maximum of k*k such slices.
+        out = x[:, :, 0:s * Ho:s, 0:s * Wo:s].copy()
+        for i in range(k):
+            for j in range(k):
+                np.maximum(out, x[:, :, i:i + s * Ho:s, j:j + s * Wo:s], out=out)
+        self.cache = (x, out)
         # END SOLUTION
         return out
 
@@ -64,16 +63,18 @@ class MaxPooling:
             raise RuntimeError("MaxPooling.backward() was called before forward(): run "
                                "forward(x) on the same batch first")
         # BEGIN SOLUTION: compute self.dx from dout and self.cache
-        x_shape, arg = self.cache
+        x, out = self.cache
         k, s = self.kernel_size, self.stride
-        Ho, Wo = arg.shape[2:]
-        dx = np.zeros(x_shape, dtype=np.result_type(dout, np.float64))
-        # One step per kernel offset (i, j): every window whose winner sits at that offset
-        # sends its gradient to the matching strided slice of dx, all windows at once.
+        Ho, Wo = out.shape[2:]
+        dx = np.zeros(x.shape)
+        # Visit the window offsets in row-major order; the first offset whose value equals
+        # the window's maximum wins it (ties go to the first maximum), all windows at once.
+        unrouted = np.ones(out.shape, dtype=bool)
         for i in range(k):
             for j in range(k):
-                won = arg == i * k + j
-                if won.any():
-                    dx[:, :, i:i + s * Ho:s, j:j + s * Wo:s] += np.where(won, dout, 0.0)
+                view = (slice(None), slice(None), slice(i, i + s * Ho, s), slice(j, j + s * Wo, s))
+                wins = (x[view] == out) & unrouted
+                unrouted &= ~wins
+                dx[view] += np.where(wins, dout, 0.0)   # += : overlapping windows add up
         self.dx = dx
         # END SOLUTION
