@@ -196,8 +196,8 @@ def fitting_size(text, width, height, sizes=(18, 16, 14, 12, 11, 10)):
     return sizes[-1]
 
 
-def paginate(text, width, height, size=12):
-    """Split text at line breaks into pages that each fit the box at `size` pt."""
+def paginate(text, width, height, size=10):
+    """Split text at line breaks into pages that each fit the box at `size` pt (the smallest used)."""
     pages, page = [], []
     for line in text.split("\n"):
         if page and not _fits(page + [line], width, height, size):

@@ -116,11 +116,16 @@ def mymodel_texts(info, accuracy=None):
     arch = results.markdown_to_lines(info["design"]) if info["design"] else \
         "part2-pytorch/MYMODEL.md: %s." % results.MISSING
     if info["config"]:
-        cfg = info["config"]
-        hp = "From part2-pytorch/configs/config_mymodel.yaml:\n" + "\n".join(
-            "• %s: %s" % (k, cfg[k]) for k in cfg)
-        if info.get("description"):
-            hp += "\n• description: " + str(info["description"]).strip()
+        # one line per section of the YAML file, then the notes its authors wrote at its top
+        lines = ["From part2-pytorch/configs/config_mymodel.yaml:"]
+        for section, values in info["config"].items():
+            if isinstance(values, dict):
+                lines.append("• %s: %s" % (section, "; ".join("%s %s" % kv for kv in values.items())))
+            else:
+                lines.append("• %s: %s" % (section, values))
+        if info.get("comment"):
+            lines += ["", info["comment"]]
+        hp = "\n".join(lines)
     else:
         hp = "part2-pytorch/configs/config_mymodel.yaml: %s." % results.MISSING
     lines = []

@@ -47,7 +47,8 @@ def mymodel_info(part2=PART2):
 
     Returns a dict with
     - design: the text of MYMODEL.md (markdown), or None
-    - config: the flattened config_mymodel.yaml, or None
+    - config: config_mymodel.yaml as loaded (sections of keys), or None
+    - comment: the comment lines at the top of that file (its authors' notes), or None
     - run: make_results.load_run's dict for runs/config_mymodel, or None
     - checkpoint: path of checkpoints/mymodel.pth, or None
     """
@@ -58,10 +59,20 @@ def mymodel_info(part2=PART2):
     if os.path.isfile(md):
         with open(md) as f:
             design = f.read()
+    config = comment = None
+    if os.path.isfile(cfg):
+        config = read_yaml(cfg)
+        with open(cfg) as f:
+            head = []
+            for line in f:
+                if not line.startswith("#"):
+                    break
+                head.append(line[1:].strip())
+        comment = "\n".join(head).strip() or None
     return {
         "design": design,
-        "config": make_results.flatten(read_yaml(cfg)) if os.path.isfile(cfg) else None,
-        "description": (read_yaml(cfg).get("description") if os.path.isfile(cfg) else None),
+        "config": config,
+        "comment": comment,
         "run": make_results.load_run(MYMODEL_RUN, part2),
         "checkpoint": ckpt if os.path.isfile(ckpt) else None,
     }

@@ -211,6 +211,9 @@ class TestFill(unittest.TestCase):
         with open(os.path.join(cls.part2, "MYMODEL.md"), "w") as f:
             f.write("# MyModel\n\n- **three** conv stages\n- see [notes](x.md)\n")
             f.write("".join("- design note %d\n" % i for i in range(60)))  # needs a second slide
+        with open(os.path.join(cls.part2, "configs", "config_mymodel.yaml"), "w") as f:
+            f.write("# Recipe: fixture notes\n# second line\nTrain:\n  batch_size: 512\n  learning_rate: 0.4\n"
+                    "network:\n  model: MyModel\n")
         from PIL import Image
         Image.new("RGB", (64, 48), "white").save(os.path.join(cls.part1, "train.png"))
         os.makedirs(os.path.join(cls.part2, "results"))
@@ -243,7 +246,6 @@ class TestFill(unittest.TestCase):
         sweep = deck_rows(self.prs, "lt_beta")[1:]
         self.assertEqual(sum(results.MISSING in row[0] for row in sweep), len(sweep) - 1)
         texts = dict(deck.slide_texts(self.prs))
-        self.assertIn(results.MISSING, texts["mymodel_hparams"][-1])
         self.assertIn(results.MISSING, texts["mymodel_acc"][-1])
 
     def test_answer_key_is_in_the_deck(self):
@@ -257,6 +259,8 @@ class TestFill(unittest.TestCase):
         self.assertIn("W = 1.5,  b = 3", answer_key.q2_text(-1.0))
         self.assertIn("\n".join(answer_key.Q3_ANSWER), texts["q3"])
         self.assertIn("three conv stages", texts["mymodel_arch"][-1])
+        self.assertIn("• Train: batch_size 512; learning_rate 0.4\n• network: model MyModel\n\n"
+                      "Recipe: fixture notes\nsecond line", texts["mymodel_hparams"][-1])
 
     def test_pictures_and_continued_answers(self):
         keys = [deck.slide_key(s) for s in self.prs.slides]
@@ -375,7 +379,7 @@ class TestMyModelAccuracy(unittest.TestCase):
             shutil.rmtree(tmp)
 
     def test_accuracy_text(self):
-        info = {"design": None, "config": None, "description": None, "run": None, "checkpoint": None}
+        info = {"design": None, "config": None, "comment": None, "run": None, "checkpoint": None}
         _, _, acc = fill.mymodel_texts(info, (9312, 10000))
         self.assertIn("93.12% (9312/10000 images)", acc)
 
