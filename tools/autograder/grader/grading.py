@@ -231,6 +231,7 @@ def grade(submission, results_path, part="auto", data_dir=None, max_seconds=None
     t0 = time.time()
     data_dir = data_dir or default_data_dir()
     results_dir = os.path.dirname(os.path.abspath(results_path))
+    os.makedirs(results_dir, exist_ok=True)  # so that the guard watches it from the start
     try:
         with tempfile.TemporaryDirectory(prefix="a2-submission-") as scratch:
             root = locate(submission, scratch)

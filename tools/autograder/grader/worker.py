@@ -180,6 +180,7 @@ def main(control_path):
         emit(events, event="start", id=tid, t=time.time())
         t0 = time.time()
         try:
+            os.chdir(student_dir)  # a test may have moved it; relative paths start here
             purge_student_modules(student_dir)
             for package in ctl.get("packages", []):
                 install_package(student_dir, package)
