@@ -214,7 +214,7 @@ def run_tests(specs, submission, support=(), packages=(), data_dir=None, guard=N
                 if current is not None and now - started > timeouts[current]:
                     _kill_group(proc)
                     outcomes[current] = dict(
-                        status="timeout",
+                        status="timeout", tampered=guard.check() if guard else [],
                         message="stopped after %.0f s, the time limit of this test (an infinite "
                                 "loop, or code far too slow?)" % timeouts[current])
                     remaining.remove(current)
