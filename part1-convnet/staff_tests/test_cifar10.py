@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 from cs7643 import cifar10
-from .realdata import require_cifar10
+from staff_tests.realdata import require_cifar10
 
 
 class TestCifar10(unittest.TestCase):

@@ -6,7 +6,7 @@ import unittest
 import numpy as np
 
 from data import get_CIFAR10_data
-from .realdata import require_cifar10
+from staff_tests.realdata import require_cifar10
 
 
 def raw_batch(folder, name):

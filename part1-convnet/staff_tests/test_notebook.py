@@ -12,7 +12,7 @@ import zipfile
 
 import nbformat
 
-from .realdata import PART, require_cifar10
+from staff_tests.realdata import PART, require_cifar10
 
 sys.path.insert(0, os.path.join(os.path.dirname(PART), "tools"))
 from run_notebook import run_notebook  # noqa: E402

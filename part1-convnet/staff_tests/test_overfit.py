@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from modules import ConvNet
 from optimizer import SGD
 from cs7643.solver import Solver
-from .realdata import first_50_training_images
+from staff_tests.realdata import first_50_training_images
 
 EPOCHS, BATCH, ITERS_PER_EPOCH = 10, 10, 5
 

@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from modules import Conv2D
-from .gradcheck import numeric_gradient, rel_error
+from tests.gradcheck import numeric_gradient, rel_error
 
 
 def naive_conv(x, w, b, stride, pad):

@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from modules import Linear
-from .gradcheck import numeric_gradient, rel_error
+from tests.gradcheck import numeric_gradient, rel_error
 
 
 def affine(x, w, b):

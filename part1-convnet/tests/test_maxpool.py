@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from modules import MaxPooling
-from .gradcheck import numeric_gradient, rel_error
+from tests.gradcheck import numeric_gradient, rel_error
 
 
 def naive_pool(x, k, s):

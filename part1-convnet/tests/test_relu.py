@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from modules import ReLU
-from .gradcheck import numeric_gradient, rel_error
+from tests.gradcheck import numeric_gradient, rel_error
 
 
 class TestReLU(unittest.TestCase):
