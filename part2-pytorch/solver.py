@@ -10,7 +10,8 @@ or from a shell, in this folder:
 Every epoch trains on the whole training set, evaluates on the CIFAR-10 test set
 (top-1 and per-class accuracy), saves the best model's state_dict to
 checkpoints/<model name lower-cased>.pth, appends a row to
-runs/<run name>/metrics.csv and saves the state needed to resume to
+runs/<run name>/metrics.csv, writes that evaluation's confusion matrix to
+runs/<run name>/confusion.csv and saves the state needed to resume to
 runs/<run name>/last.pth.
 
 Why it is fast on a CPU: the training images stay in memory as one uint8 tensor
@@ -421,6 +422,7 @@ class Solver:
                     class_acc = (confusion.diag().float() / confusion.sum(1).clamp(min=1).float()).tolist()
                     row.update(test_loss=test_loss, test_acc=test_acc)
                     row.update({"class_acc_%d" % c: a for c, a in enumerate(class_acc)})
+                    self._write_confusion(confusion)
                     if test_acc > self.best:
                         self.best, self.best_class_acc, self.best_epoch = test_acc, class_acc, epoch + 1
                         if self.save_best:
@@ -446,6 +448,13 @@ class Solver:
             for row in self.history:
                 writer.writerow(["" if row.get(k) is None else
                                  ("%d" % row[k] if k == "epoch" else "%.6g" % row[k]) for k in CSV_COLUMNS])
+        os.replace(path + ".tmp", path)
+
+    def _write_confusion(self, confusion):
+        """runs/<run name>/confusion.csv: the last evaluation's 10x10 counts, rows = true class, no header."""
+        path = os.path.join(self.run_dir, "confusion.csv")
+        with open(path + ".tmp", "w", newline="") as f:
+            csv.writer(f).writerows(confusion.tolist())
         os.replace(path + ".tmp", path)
 
     def _save_state(self, epochs_done):

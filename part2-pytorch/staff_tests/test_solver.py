@@ -78,6 +78,12 @@ class TestOneEpoch(SolverTestCase):
             acc = (model(x).argmax(1) == torch.tensor(test.targets)).float().mean().item()
         self.assertAlmostEqual(acc, float(row["test_acc"]), places=5)
         self.assertTrue(os.path.exists(os.path.join(self.prefix, "runs", "one", "last.pth")))
+        # the confusion matrix: 10x10 counts, rows = true class (10 test images each), diagonal = hits
+        with open(os.path.join(self.prefix, "runs", "one", "confusion.csv"), newline="") as f:
+            confusion = [[int(v) for v in r] for r in csv.reader(f)]
+        self.assertEqual([sum(r) for r in confusion], [10] * 10)
+        self.assertEqual([confusion[c][c] / 10 for c in range(10)],
+                         [float(row["class_acc_%d" % c]) for c in range(10)])
 
     def test_learns_synthetic_classes(self):
         s = self.solver(epochs=3, learning_rate=0.1)
