@@ -1,11 +1,10 @@
 """Conv2D: forward and backward against torch's conv2d (float64), init as in the SPEC."""
-import unittest
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["modules/convolution.py"]
@@ -36,7 +35,7 @@ def check_conv(n, c, h, w, f, k, s, p, seed, backward):
         assert_close(layer.db, bt.grad, what + ": db")
 
 
-class TestConv2D(unittest.TestCase):
+class TestConv2D(GradedCase):
     @graded(1, requires=FILE)
     def test_init(self):
         """Conv2D: seeded weight and zero bias, as specified"""

@@ -1,11 +1,10 @@
 """ConvNet: a whole network's loss and gradients against the same network in torch."""
-import unittest
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILES = ["modules/conv_classifier.py", "modules/convolution.py", "modules/relu.py",
@@ -51,7 +50,7 @@ def check_net(n, c, h, conv, pool, classes, seed, backward):
         assert_close(model.modules[0].dx, t["x"].grad, what + ": Conv2D dx")
 
 
-class TestConvNet(unittest.TestCase):
+class TestConvNet(GradedCase):
     @graded(3, requires=FILES)
     def test_forward(self):
         """ConvNet forward: probabilities and loss"""

@@ -1,10 +1,9 @@
 """Linear: forward and backward against torch (float64); weight of shape (in_dim, out_dim)."""
-import unittest
 
 import numpy as np
 import torch
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["modules/linear.py"]
@@ -31,7 +30,7 @@ def check_linear(shape, out_dim, seed, backward):
         assert_close(layer.db, bt.grad, what + ": db")
 
 
-class TestLinear(unittest.TestCase):
+class TestLinear(GradedCase):
     @graded(1, requires=FILE)
     def test_init(self):
         """Linear: seeded weight of shape (in_dim, out_dim) and zero bias"""

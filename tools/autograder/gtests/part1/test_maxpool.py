@@ -1,11 +1,10 @@
 """MaxPooling: forward and backward against torch's max_pool2d (float64)."""
-import unittest
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["modules/max_pool.py"]
@@ -28,7 +27,7 @@ def check_pool(shape, k, s, seed, backward):
         assert_close(layer.dx, xt.grad, what + ": dx")
 
 
-class TestMaxPooling(unittest.TestCase):
+class TestMaxPooling(GradedCase):
     @graded(3, requires=FILE)
     def test_forward(self):
         """MaxPooling forward: 2x2 windows, stride 2"""

@@ -1,9 +1,8 @@
 """ReLU: forward and backward against closed forms."""
-import unittest
 
 import numpy as np
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["modules/relu.py"]
@@ -23,7 +22,7 @@ def check_relu(shape, seed, backward):
         assert_close(layer.dx, dout * (x > 0), what + ": dx")
 
 
-class TestReLU(unittest.TestCase):
+class TestReLU(GradedCase):
     @graded(2, requires=FILE)
     def test_forward(self):
         """ReLU forward"""

@@ -1,10 +1,9 @@
 """SGD with momentum and L2 regularisation, against the update rule written out."""
 import types
-import unittest
 
 import numpy as np
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILES = ["optimizer/sgd.py", "optimizer/_base_optimizer.py"]
@@ -52,7 +51,7 @@ def check_sgd(steps, lr, reg, momentum, seed, defaults=False):
         assert_close(m.bias, b, "%s: bias of layer %d" % (what, i), rtol=1e-9, atol=1e-12)
 
 
-class TestSGD(unittest.TestCase):
+class TestSGD(GradedCase):
     @graded(1, requires=FILES)
     def test_regularization(self):
         """_BaseOptimizer.apply_regularization adds reg * weight to dw only"""

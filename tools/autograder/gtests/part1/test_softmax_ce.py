@@ -1,11 +1,10 @@
 """SoftmaxCrossEntropy: probabilities, mean loss and dx against torch (float64)."""
-import unittest
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["modules/softmax_ce.py"]
@@ -30,7 +29,7 @@ def check_softmax(n, k, scale, seed):
     assert_close(layer.dx, xt.grad, what + ": dx")
 
 
-class TestSoftmaxCrossEntropy(unittest.TestCase):
+class TestSoftmaxCrossEntropy(GradedCase):
     @graded(3, requires=FILE)
     def test_forward_backward(self):
         """SoftmaxCrossEntropy forward and backward"""

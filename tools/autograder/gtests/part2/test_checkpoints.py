@@ -1,7 +1,6 @@
 """The three graded checkpoints on the CIFAR-10 test set, with the thresholds of the handout."""
-import unittest
 
-from grader.framework import graded, leaderboard, student
+from grader.framework import GradedCase, graded, leaderboard, student
 from gtests.part2.cifar_eval import accuracy
 
 LIMIT = 900  # seconds: the first test of a model evaluates it on 10,000 images
@@ -27,7 +26,7 @@ def mymodel_accuracy():
     return acc
 
 
-class TestCheckpoints(unittest.TestCase):
+class TestCheckpoints(GradedCase):
     @graded(5, timeout=LIMIT, requires=TWOLAYER)
     def test_twolayer(self):
         """TwoLayerNet checkpoint: test accuracy between 0.3 and 0.4"""

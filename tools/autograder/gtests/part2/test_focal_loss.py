@@ -1,11 +1,10 @@
 """Class-balanced softmax focal loss, against the formulas written out in float64."""
-import unittest
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILE = ["losses/focal_loss.py"]
@@ -52,7 +51,7 @@ def check_focal(gamma, weighted, seed, grad=False, scale=2.0):
                      rtol=1e-4, atol=1e-6)
 
 
-class TestReweight(unittest.TestCase):
+class TestReweight(GradedCase):
     @graded(2, requires=FILE)
     def test_reweight(self):
         """reweight([645, 387, 232, 139], beta=0.9999)"""
@@ -71,7 +70,7 @@ class TestReweight(unittest.TestCase):
                          "reweight(long-tailed counts, beta=%g)" % beta, rtol=1e-4, atol=1e-6)
 
 
-class TestFocalLoss(unittest.TestCase):
+class TestFocalLoss(GradedCase):
     @graded(2, requires=FILE)
     def test_gamma0_is_cross_entropy(self):
         """FocalLoss with gamma=0 and no weights equals the cross-entropy"""

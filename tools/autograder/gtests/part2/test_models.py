@@ -1,11 +1,10 @@
 """The models' shapes, sizes and computations, against the layers they are specified to have."""
-import unittest
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 
@@ -37,7 +36,7 @@ def check_scores(model, name):
                              "expected (4, 10)" % (name, tuple(out.shape)))
 
 
-class TestTwoLayerNet(unittest.TestCase):
+class TestTwoLayerNet(GradedCase):
     @graded(1, requires=["models/twolayer.py"])
     def test_shape(self):
         """TwoLayerNet(3072, 256, 10): output shape and parameter count"""
@@ -62,7 +61,7 @@ class TestTwoLayerNet(unittest.TestCase):
             assert_close(model(x), ref, "TwoLayerNet(48, 7, 5) on input (3, 3, 4, 4)")
 
 
-class TestVanillaCNN(unittest.TestCase):
+class TestVanillaCNN(GradedCase):
     @graded(1, requires=["models/cnn.py"])
     def test_shape(self):
         """VanillaCNN: output shape and parameter count"""
@@ -87,7 +86,7 @@ class TestVanillaCNN(unittest.TestCase):
             assert_close(model(x), ref, "VanillaCNN on input (2, 3, 32, 32)")
 
 
-class TestMyModel(unittest.TestCase):
+class TestMyModel(GradedCase):
     @graded(1, requires=["models/my_model.py"])
     def test_shape(self):
         """MyModel(): builds without arguments, output shape (N, 10)"""

@@ -1,12 +1,11 @@
 """Solver._compute_loss_update_params: one SGD step in training mode, no update in eval mode."""
 import copy
 import os
-import unittest
 
 import torch
 import torch.nn.functional as F
 
-from grader.framework import HIDDEN, graded, student
+from grader.framework import GradedCase, HIDDEN, graded, student
 from gtests.checks import assert_close
 
 FILES = ["solver.py", "models/twolayer.py", "losses/focal_loss.py"]
@@ -30,7 +29,7 @@ def batch(seed=0):
     return torch.randn(16, 3, 32, 32, generator=g), torch.randint(10, (16,), generator=g)
 
 
-class TestSolver(unittest.TestCase):
+class TestSolver(GradedCase):
     @graded(3, timeout=300, requires=FILES)
     def test_training_step(self):
         """Solver._compute_loss_update_params: one SGD step in training mode"""
