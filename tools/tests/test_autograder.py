@@ -34,7 +34,7 @@ from release import make_starter  # noqa: E402
 P1, P2 = os.path.join(REPO, "part1-convnet"), os.path.join(REPO, "part2-pytorch")
 DATA = os.path.join(P2, "data", "cifar-10-batches-py")
 P1_DIRS, P2_DIRS = ["modules", "optimizer"], ["configs", "losses", "models", "checkpoints", "solver.py"]
-SPIN = 5.0    # seconds per test in the run with an infinite loop (the reference needs < 1 s)
+SPIN = 3.0    # seconds per test in the run with an infinite loop (the reference needs < 1 s)
 QUICK = 30.0  # seconds per test in the other broken runs (none should come near)
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
