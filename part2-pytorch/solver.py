@@ -50,6 +50,8 @@ Config keys (the SPEC's, with their defaults, then this kit's optional extras):
     schedule="step"        "step" (the SPEC's), "cosine" or "linear" (decay to 0 after warm-up,
                            per iteration)
     test_every=1           evaluate every n epochs (and always after the last one)
+    lr_decay=0.1           "step" schedule factor: lr x lr_decay from steps[0]+1, x lr_decay**2
+                           from steps[1]+1 (0.01 gives Cui et al.'s long-tailed schedule)
 """
 import argparse
 import csv
@@ -81,6 +83,7 @@ DEFAULTS = {
     # this kit's extras
     "seed": 0, "resume": False, "run_name": None, "amp": False, "channels_last": False,
     "label_smoothing": 0.0, "nesterov": False, "schedule": "step", "test_every": 1,
+    "lr_decay": 0.1,
 }
 MODELS = {
     "TwoLayerNet": lambda: TwoLayerNet(3072, 256, 10),
@@ -308,10 +311,11 @@ class Solver:
             return self.lr * (it + 1) / warm_its
         schedule = self.config["schedule"]
         if schedule == "step":
+            decay = self.config["lr_decay"]
             if epoch >= self.steps[1]:
-                return self.lr * 0.01
+                return self.lr * decay ** 2
             if epoch >= self.steps[0]:
-                return self.lr * 0.1
+                return self.lr * decay
             return self.lr
         progress = (it - warm_its) / max(1, self.epochs * steps_per_epoch - warm_its)
         if schedule == "cosine":
