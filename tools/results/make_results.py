@@ -31,8 +31,8 @@ BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
               "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
               "config_resnet32_lt_sweep_b0.9999"]
 GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
-SHORT = [("CE, course default", "config_resnet32_lt10_ce"),
-         ("CB focal, course default", "config_resnet32_lt10_cbfocal")]
+SHORT = [("CE, course default", "config_resnet32"),
+         ("CB focal, course default", "config_resnet32_focal")]
 # Cui et al., CVPR 2019, Table 2, long-tailed CIFAR-10, imbalance factor 100 (accuracy = 100 - error).
 PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57}
 
