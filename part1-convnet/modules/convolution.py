@@ -91,10 +91,7 @@ class Conv2D:
         self.db = dout.sum(axis=(0, 2))
         # dW[f, q] = sum over images n and positions p of dout[n, f, p] * cols[n, q, p]
         self.dw = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.weight.shape)
-        # Each column of cols was read from one window of x, so its gradient W^T dout is
-        # added back onto that window (overlapping windows add up).
-        dcols = np.matmul(self.weight.reshape(F, -1).T, dout)           # (N, C*k*k, P)
-        self.dx = _col2im(dcols, x.shape, self.kernel_size, self.stride, self.padding)
+        self.dx = _conv_input_grad(dout, self.weight, x.shape, self.stride, self.padding)
         # END SOLUTION
 
 
@@ -122,19 +119,37 @@ def _im2col(x, k, stride, padding):
     return win.reshape(N, C * k * k, Ho * Wo), (Ho, Wo)
 
 
-def _col2im(dcols, x_shape, k, stride, padding):
-    """The adjoint of _im2col: add each column back onto the window it came from.
+def _conv_input_grad(dout, weight, x_shape, stride, padding):
+    """dL/dx for dout of shape (N, F, P): scatter W^T dout back onto the input windows.
 
-    The loop runs over the k*k kernel offsets only; each step adds one strided slice
-    for all images, channels and output positions at once.
+    Input pixel (c, h, w) was read by output (oh, ow) through kernel offset (i, j) when
+    h = oh * stride + i - padding (and likewise w), so for every offset the slice
+    dx[:, :, i::stride, j::stride] (in padded coordinates) receives W[:, :, i, j]^T dout.
+    Overlapping windows add up. The loop runs over the k*k kernel offsets only.
     """
     N, C, H, W = x_shape
+    F, _, k, _ = weight.shape
     p = padding
     Ho, Wo = _out_size(H, W, k, stride, p)
-    dcols = dcols.reshape(N, C, k, k, Ho, Wo)
     dxp = np.zeros((N, C, H + 2 * p, W + 2 * p))
-    for i in range(k):
-        for j in range(k):
-            dxp[:, :, i:i + stride * Ho:stride, j:j + stride * Wo:stride] += dcols[:, :, i, j]
+
+    def window_slice(i, j):
+        return (slice(None), slice(None), slice(i, i + stride * Ho, stride),
+                slice(j, j + stride * Wo, stride))
+
+    if F > 4 * C:
+        # Few input channels (e.g. RGB): one product gives the gradient of every column of
+        # cols at once, (C*k*k, F) @ (N, F, P); reading dout k*k times would cost more.
+        dcols = np.matmul(weight.reshape(F, -1).T, dout).reshape(N, C, k, k, Ho, Wo)
+        for i in range(k):
+            for j in range(k):
+                dxp[window_slice(i, j)] += dcols[:, :, i, j]
+    else:
+        # Many input channels: a (C, F) @ (N, F, P) product per offset avoids building the
+        # large (N, C*k*k, P) column-gradient matrix.
+        for i in range(k):
+            for j in range(k):
+                grad = np.matmul(weight[:, :, i, j].T, dout)
+                dxp[window_slice(i, j)] += grad.reshape(N, C, Ho, Wo)
     return np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W]) if p > 0 else dxp
 # END SOLUTION

@@ -43,6 +43,14 @@ class TestConvAgainstTorch(unittest.TestCase):
             with self.subTest(kernel=k, stride=s, padding=p):
                 self.check(2, 3, 4, 9, 11, k, s, p, rng)          # non-square input
 
+    def test_every_kernel_stride_padding_many_filters(self):
+        # Many more filters than input channels (like an RGB first layer): Conv2D computes
+        # the input gradient another way there, so sweep that path too.
+        rng = np.random.default_rng(11)
+        for k, s, p in itertools.product(range(1, 8), range(1, 4), range(0, 4)):
+            with self.subTest(kernel=k, stride=s, padding=p):
+                self.check(2, 1, 6, 10, 8, k, s, p, rng)
+
     def test_special_shapes(self):
         rng = np.random.default_rng(2)
         cases = [(1, 1, 1, 5, 5, 3, 1, 1),      # batch 1, one channel in and out

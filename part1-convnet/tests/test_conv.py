@@ -45,7 +45,8 @@ class TestConv(unittest.TestCase):
 
     def test_forward_matches_loops(self):
         for (N, C, F, H, W, k, s, p) in [(2, 3, 4, 5, 5, 3, 1, 1), (2, 3, 2, 7, 6, 3, 2, 0),
-                                         (1, 1, 3, 8, 5, 5, 3, 2), (3, 2, 2, 4, 4, 1, 1, 0)]:
+                                         (1, 1, 3, 8, 5, 5, 3, 2), (3, 2, 2, 4, 4, 1, 1, 0),
+                                         (2, 1, 8, 6, 7, 3, 1, 1)]:
             with self.subTest(N=N, C=C, F=F, H=H, W=W, k=k, stride=s, padding=p):
                 conv = make_conv(C, F, k, s, p, self.rng)
                 x = self.rng.standard_normal((N, C, H, W))
@@ -62,7 +63,7 @@ class TestConv(unittest.TestCase):
 
     def test_backward_numeric(self):
         for (N, C, F, H, W, k, s, p) in [(2, 3, 2, 5, 5, 3, 1, 1), (2, 2, 3, 7, 6, 3, 2, 1),
-                                         (1, 1, 2, 6, 6, 2, 2, 0)]:
+                                         (1, 1, 2, 6, 6, 2, 2, 0), (2, 1, 6, 5, 6, 3, 2, 1)]:
             with self.subTest(N=N, C=C, F=F, H=H, W=W, k=k, stride=s, padding=p):
                 conv = make_conv(C, F, k, s, p, self.rng)
                 x = self.rng.standard_normal((N, C, H, W))
