@@ -12,8 +12,9 @@ Both sides train the same model with SGD on real CIFAR-10, batch 128, on the CPU
   batch by tensor operations, with the options the configs use for that model
   (`amp` bfloat16 autocast and `channels_last` for the convolutional networks).
 
-Each run times `--steps` training steps after `--warmup` untimed ones; the table
-gives the median over `--runs` runs and the speed-up. This is a benchmark, not a
+Each run times `--steps` training steps after `--warmup` untimed ones; baseline and
+ours alternate run by run, and the table gives the median over `--runs` runs of each
+and the speed-up. This is a benchmark, not a
 test: the figures depend on the machine and on whatever else runs on it.
 """
 import argparse
@@ -50,7 +51,8 @@ def time_steps(step, warmup, steps):
     return steps * BATCH / (time.perf_counter() - start)
 
 
-def bench_ours(model_name, runs, warmup, steps):
+def ours_step(model_name):
+    """A function that runs one training step of the Solver's loop."""
     solver = Solver(path_prefix=HERE, model=model_name, batch_size=BATCH, learning_rate=0.01,
                     save_best=False, **OURS[model_name])
     solver.model.train()
@@ -62,10 +64,11 @@ def bench_ours(model_name, runs, warmup, steps):
         position[0] += 1
         solver._train_batch(order[i * BATCH:(i + 1) * BATCH])
 
-    return [time_steps(step, warmup, steps) for _ in range(runs)]
+    return step
 
 
-def bench_baseline(model_name, runs, warmup, steps):
+def baseline_step(model_name):
+    """A function that runs one training step of the plain PIL + DataLoader baseline, and a closer."""
     torch.manual_seed(0)
     transform = T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(),
                            T.ToTensor(), T.Normalize(MEAN, STD)])
@@ -89,9 +92,24 @@ def bench_baseline(model_name, runs, warmup, steps):
         loss.backward()
         optimizer.step()
 
-    result = [time_steps(step, warmup, steps) for _ in range(runs)]
-    del batches, loader  # stop the worker processes
-    return result
+    def close():
+        nonlocal batches
+        batches = None  # stops the worker processes
+
+    return step, close
+
+
+def bench_model(model_name, runs, warmup, steps):
+    """Median images/s of the baseline and of ours. The runs alternate (baseline, ours,
+    baseline, ...) so that both see the same background load of a shared machine."""
+    base_step, close = baseline_step(model_name)
+    step = ours_step(model_name)
+    base, ours = [], []
+    for _ in range(runs):
+        base.append(time_steps(base_step, warmup, steps))
+        ours.append(time_steps(step, warmup, steps))
+    close()
+    return statistics.median(base), statistics.median(ours)
 
 
 def main(argv=None):
@@ -110,8 +128,7 @@ def main(argv=None):
     rows = []
     for name in args.models:
         steps = args.steps or default_steps[name]
-        base = statistics.median(bench_baseline(name, args.runs, args.warmup, steps))
-        ours = statistics.median(bench_ours(name, args.runs, args.warmup, steps))
+        base, ours = bench_model(name, args.runs, args.warmup, steps)
         opts = ", ".join(k for k, v in OURS[name].items() if v) or "float32"
         rows.append((name, base, ours, opts))
         print("  %s: baseline %.0f img/s, ours %.0f img/s (%s)" % (name, base, ours, opts), flush=True)
