@@ -137,6 +137,8 @@ def _conv_input_grad(dout, weight, x_shape, stride, padding):
         return (slice(None), slice(None), slice(i, i + stride * Ho, stride),
                 slice(j, j + stride * Wo, stride))
 
+    # Both branches compute the same sum; which is faster depends on F / C (the crossover
+    # near F = 4 C was measured with bench.py-style timings, single-threaded OpenBLAS).
     if F > 4 * C:
         # Few input channels (e.g. RGB): one product gives the gradient of every column of
         # cols at once, (C*k*k, F) @ (N, F, P); reading dout k*k times would cost more.
