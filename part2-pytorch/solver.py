@@ -133,6 +133,10 @@ def check_config(kwargs):
     steps = cfg["steps"]
     if not (isinstance(steps, (list, tuple)) and len(steps) == 2 and steps[0] <= steps[1]):
         raise ValueError("steps must be two epochs [first, second] with first <= second, got %r" % (steps,))
+    name = cfg["run_name"]
+    if name is not None and (not isinstance(name, str) or not name or os.sep in name or "/" in name
+                             or name in (".", "..")):
+        raise ValueError("run_name must be a folder name (no '/'), got %r" % (name,))
     if cfg["label_smoothing"] and cfg["loss_type"] != "CE":
         raise ValueError("label_smoothing works with loss_type 'CE' only")
     if cfg["batch_size"] < 1 or cfg["epochs"] < 1 or cfg["test_every"] < 1:

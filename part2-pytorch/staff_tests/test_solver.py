@@ -150,7 +150,11 @@ class TestScheduleAndAugmentation(SolverTestCase):
     def test_step_schedule(self):
         s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8])
         lrs = [s._learning_rate(e, 0, 10) for e in range(10)]
-        self.assertEqual(lrs, [1.0] * 6 + [0.1] * 2 + [0.01] * 2)
+        for got, expected in zip(lrs, [1.0] * 6 + [0.1] * 2 + [0.01] * 2):
+            self.assertAlmostEqual(got, expected, places=12)
+        s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8], lr_decay=0.01)  # Cui et al.'s factors
+        for got, expected in zip([s._learning_rate(e, 0, 10) for e in range(10)], [1.0] * 6 + [0.01] * 2 + [1e-4] * 2):
+            self.assertAlmostEqual(got, expected, places=12)
 
     def test_warmup_then_step(self):
         s = self.solver(learning_rate=1.0, epochs=10, warmup=2, steps=[6, 8])
@@ -261,6 +265,8 @@ class TestBadInput(SolverTestCase):
             self.solver(steps=[6])
         with self.assertRaisesRegex(ValueError, "label_smoothing works with loss_type 'CE' only"):
             self.solver(loss_type="Focal", label_smoothing=0.1)
+        with self.assertRaisesRegex(ValueError, "run_name must be a folder name"):
+            self.solver(run_name="../elsewhere")
         s = self.solver(learning_rate="1e-4")  # YAML reads 1e-4 (no dot) as text
         self.assertEqual(s.lr, 1e-4)
 
