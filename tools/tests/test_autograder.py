@@ -26,11 +26,19 @@ REPO = os.path.dirname(TOOLS)
 AUTOGRADER = os.path.join(TOOLS, "autograder")
 sys.path.insert(0, AUTOGRADER)
 sys.path.insert(0, TOOLS)
-import build  # noqa: E402
 from grader.grading import discover, grade  # noqa: E402
 from grader.results import SchemaError, make_results, validate  # noqa: E402
 from release import make_starter  # noqa: E402
 
+def load_file(path, name):
+    """A Python file as a module under a name of our choosing (no clash with other modules)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = load_file(os.path.join(AUTOGRADER, "build.py"), "autograder_build")
 P1, P2 = os.path.join(REPO, "part1-convnet"), os.path.join(REPO, "part2-pytorch")
 DATA = os.path.join(P2, "data", "cifar-10-batches-py")
 P1_DIRS, P2_DIRS = ["modules", "optimizer"], ["configs", "losses", "models", "checkpoints", "solver.py"]
@@ -49,11 +57,8 @@ def copy_entries(src, dest, entries):
 
 
 def load_submit(part_dir, name):
-    """A part's cs7643/submit.py as a module (both parts have a cs7643 package)."""
-    spec = importlib.util.spec_from_file_location(name, os.path.join(part_dir, "cs7643", "submit.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A part's cs7643/submit.py (both parts have a cs7643 package, so load it by path)."""
+    return load_file(os.path.join(part_dir, "cs7643", "submit.py"), name)
 
 
 def zip_folder(folder, out, prefix=""):
