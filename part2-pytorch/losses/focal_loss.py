@@ -26,12 +26,13 @@ def reweight(cls_num_list, beta=0.9999):
     - per_cls_weights: float tensor of shape (C,), w_i = (1 - beta) / (1 - beta^{n_i}),
       scaled so that the weights sum to C
     """
-    # BEGIN SOLUTION: compute the class-balanced weights, normalised to sum to C
     if not 0 <= beta < 1:
         raise ValueError("beta must be in [0, 1), got %r" % (beta,))
-    counts = torch.as_tensor(cls_num_list, dtype=torch.float64)
-    if (counts < 1).any():
+    if min(cls_num_list) < 1:
         raise ValueError("every class needs at least one sample, got counts %s" % list(cls_num_list))
+    per_cls_weights = None
+    # BEGIN SOLUTION: compute the class-balanced weights, normalised to sum to C
+    counts = torch.as_tensor(cls_num_list, dtype=torch.float64)
     if beta == 0:
         per_cls_weights = torch.ones_like(counts)  # E_n = 1 for every class: no reweighting
     else:
