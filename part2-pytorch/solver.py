@@ -249,6 +249,9 @@ class Solver:
         # ---- model, loss, optimiser
         self.memory_format = torch.channels_last if cfg["channels_last"] else torch.contiguous_format
         self.model = MODELS[self.model_type]().to(self.device, memory_format=self.memory_format)
+        if not any(True for _ in self.model.parameters()):  # e.g. the starter's empty __init__
+            raise NotImplementedError("%s has no parameters: define its layers in its __init__ (models/)"
+                                      % type(self.model).__name__)
         if self.loss_type == "Focal":
             weight = reweight(cls_num_list, beta=self.beta).to(self.device)
             self.criterion = FocalLoss(weight=weight, gamma=self.gamma)

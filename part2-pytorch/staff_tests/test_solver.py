@@ -303,6 +303,15 @@ class TestBadInput(SolverTestCase):
                                     weights_only=False)["epoch"], 1)
         self.assertEqual(len(self.csv_rows("nan")), 1)
 
+    def test_model_without_layers(self):
+        class Empty(torch.nn.Module):
+            def forward(self, x):
+                raise NotImplementedError
+
+        with mock.patch.dict(solver_module.MODELS, {"TwoLayerNet": Empty}):
+            with self.assertRaisesRegex(NotImplementedError, "Empty has no parameters: define its layers"):
+                self.solver()
+
     def test_resume_from_another_models_state(self):
         self.solver(run_name="shared").train()
         s = self.solver(run_name="shared", model="VanillaCNN", resume=True)
