@@ -111,10 +111,17 @@ def lt_observations(runs):
 # ---------------------------------------------------------------- MyModel
 
 
+ARCH_SECTIONS = r"architecture|design|idea|why"  # headings of MYMODEL.md shown on the architecture slide
+
+
 def mymodel_texts(info, accuracy=None):
     """(architecture, hyper-parameters, accuracy) texts for the three MyModel slides."""
-    arch = results.markdown_to_lines(info["design"]) if info["design"] else \
-        "part2-pytorch/MYMODEL.md: %s." % results.MISSING
+    if info["design"]:
+        # the design sections if the file has them (its results are on the other slides)
+        design = results.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]
+        arch = results.markdown_to_lines(design)
+    else:
+        arch = "part2-pytorch/MYMODEL.md: %s." % results.MISSING
     if info["config"]:
         # one line per section of the YAML file, then the notes its authors wrote at its top
         lines = ["From part2-pytorch/configs/config_mymodel.yaml:"]

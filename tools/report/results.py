@@ -7,6 +7,7 @@ metrics; the long-tailed tables come from the runs' metrics CSVs, read by
 README always agree. Anything missing is reported as missing.
 """
 import os
+import re
 import sys
 
 import yaml
@@ -78,28 +79,70 @@ def mymodel_info(part2=PART2):
     }
 
 
-def markdown_to_lines(md):
-    """Markdown as plain slide lines: headings kept as text, emphasis and links stripped."""
-    import re
+def _inline(s):
+    """Markdown inline markup stripped: [text](url) -> text, no *, ** or backticks."""
+    s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = s.replace("**", "").replace("`", "")
+    return re.sub(r"(?<![\w*])\*(\S[^*]*?)\*(?![\w*])", r"\1", s)  # *emphasis*
 
-    lines = []
-    for line in md.splitlines():
-        s = line.rstrip()
-        if s.startswith("```") or re.fullmatch(r"\|?[\s:|-]+\|?", s or "x"):
-            continue  # code fences and table separator rows
-        if s.startswith("|"):
-            s = " | ".join(c.strip() for c in s.strip("|").split("|"))  # a table row, without the frame
-        s = re.sub(r"^#+\s*", "", s)
-        s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)  # [text](url) -> text
-        s = s.replace("**", "").replace("`", "")
-        s = re.sub(r"^(\s*)[*-] ", r"\1• ", s)
-        lines.append(s)
-    # collapse runs of blank lines
-    out = []
-    for s in lines:
-        if s or (out and out[-1]):
+
+def markdown_to_lines(md):
+    """Markdown as plain slide text: one line per heading, table row, list item or paragraph.
+
+    Source files are hard-wrapped at ~80 columns; on a slide the box wraps, so the
+    lines of one paragraph (or one list item) are joined back together.
+    """
+    out = []  # finished lines; "" is a paragraph break
+    joinable = False  # may the next plain line continue out[-1]?
+    in_code = False
+    for raw in md.splitlines():
+        s = raw.rstrip()
+        if s.startswith("```"):
+            in_code, joinable = not in_code, False
+            continue
+        if in_code:
             out.append(s)
-    return "\n".join(out).strip()
+            continue
+        if not s.strip():
+            out.append("")
+            joinable = False
+        elif re.fullmatch(r"\|?[\s:|-]+\|?", s):
+            continue  # a table's separator row
+        elif s.startswith("|"):
+            out.append(" | ".join(_inline(c.strip()) for c in s.strip("|").split("|")))
+            joinable = False
+        elif s.startswith("#"):
+            out.append(_inline(re.sub(r"^#+\s*", "", s)))
+            joinable = False
+        elif re.match(r"\s*([*-]|\d+\.) ", s):
+            out.append(re.sub(r"^(\s*)[*-] ", r"\1• ", _inline(s)))
+            joinable = True
+        elif joinable:
+            out[-1] += " " + _inline(s.strip())
+        else:
+            out.append(_inline(s.strip()))
+            joinable = True
+    # collapse runs of blank lines
+    lines = []
+    for s in out:
+        if s or (lines and lines[-1]):
+            lines.append(s)
+    return "\n".join(lines).strip()
+
+
+def markdown_sections(md, pattern):
+    """The sections of `md` whose heading matches the regex `pattern` (case-insensitive), or None.
+
+    A section runs from its heading to the next heading of the same or a higher level.
+    """
+    picked, level = [], None
+    for line in md.splitlines():
+        m = re.match(r"(#+)\s*(.*)", line)
+        if m and (level is None or len(m.group(1)) <= level):
+            level = len(m.group(1)) if re.search(pattern, m.group(2), re.I) else None
+        if level is not None:
+            picked.append(line)
+    return "\n".join(picked) if picked else None
 
 
 # ---------------------------------------------------------------- long-tailed study

@@ -305,6 +305,27 @@ class TestFillNothingYet(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+class TestMarkdownForSlides(unittest.TestCase):
+    MD = ("## MyModel\n\nResult: **93%**\n\n### Architecture\n\nThree stages,\nwide and *shallow*.\n\n"
+          "| layer | out |\n|---|---|\n| conv | 64 |\n\n#### Detail\n\n- one\n  continued\n- [two](x.md)\n\n"
+          "### Ideas, and why\n\nBecause.\n\n### Reproduce\n\n```\npython -m solver\n```\n")
+
+    def test_paragraphs_and_items_are_joined(self):
+        self.assertEqual(results.markdown_to_lines(self.MD).split("\n")[:12], [
+            "MyModel", "", "Result: 93%", "", "Architecture", "", "Three stages, wide and shallow.", "",
+            "layer | out", "conv | 64", "", "Detail"])
+        self.assertIn("• one continued\n• two", results.markdown_to_lines(self.MD))
+        self.assertIn("python -m solver", results.markdown_to_lines(self.MD))
+
+    def test_sections_by_heading(self):
+        picked = results.markdown_sections(self.MD, fill.ARCH_SECTIONS)
+        self.assertIn("#### Detail", picked)  # a subsection comes with its section
+        self.assertIn("Because.", picked)
+        self.assertNotIn("Result", picked)
+        self.assertNotIn("solver", picked)
+        self.assertIsNone(results.markdown_sections(self.MD, "nothing like this"))
+
+
 class TestRenderWithoutLibreOffice(unittest.TestCase):
     def test_pdf_is_skipped_with_a_message(self):
         import io
