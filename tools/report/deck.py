@@ -182,10 +182,14 @@ def content_area(slide):
 
 
 def _fits(lines, width, height, size):
-    """Whether these lines, wrapped at `size` pt, should fit the box (a rough count: glyphs ~0.53 em)."""
-    chars_per_line = max(1, int((width - Inches(0.3)) / Pt(size) * 1.9))
+    """Whether these lines, wrapped at `size` pt, should fit the box.
+
+    A rough count, calibrated on LibreOffice's rendering with DejaVu Sans (wider than
+    the theme's Calibri): a glyph is ~0.48 em wide on average, a line ~1.2 em high.
+    """
+    chars_per_line = max(1, int((width - Inches(0.3)) / Pt(size) / 0.48))
     wrapped = sum(max(1, -(-len(line) // chars_per_line)) for line in lines)
-    return wrapped * Pt(size) * 1.25 <= height - Inches(0.3)
+    return wrapped * Pt(size) * 1.2 <= height - Inches(0.3)
 
 
 def fitting_size(text, width, height, sizes=(18, 16, 14, 12, 11, 10)):

@@ -47,7 +47,7 @@ def lt_row(label, name, run):
         label = "CB focal β=%s, γ=%s" % (cfg.get("beta", "?"), cfg.get("gamma", "?")) if cfg else name
     epochs = str(run["epochs_done"])
     if run["epochs_done"] < run["epochs"]:
-        epochs = "%d/%d (running)" % (run["epochs_done"], run["epochs"])
+        epochs = "%d/%d" % (run["epochs_done"], run["epochs"])  # still running (the note says so)
     return ([label, cfg.get("loss_type", "?"), _fmt_beta(cfg), _fmt_gamma(cfg), epochs]
             + ["%.1f" % a for a in run["per_class"]] + ["%.2f" % run["final"]])
 
@@ -59,7 +59,8 @@ def lt_note(names):
     labels = dict((n, label) for label, n in results.make_results.HEADLINE)
     paper = [(labels.get(n, n), results.make_results.PAPER[n]) for n in names if n in results.make_results.PAPER]
     note = ("Test accuracy (%) on the balanced CIFAR-10 test set, last tested epoch of each run, from "
-            "part2-pytorch/runs/<config>/metrics.csv. ResNet-32, long-tailed training set (exp, "
+            "part2-pytorch/runs/<config>/metrics.csv; epochs k/N: a run still going, k of N epochs done. "
+            "ResNet-32, long-tailed training set (exp, "
             "imbalance factor 100). Classes: " + ", ".join(
                 "%d %s" % (i, c) for i, c in enumerate(results.CLASSES)) + ".")
     if paper:

@@ -234,7 +234,7 @@ class TestFill(unittest.TestCase):
         self.assertEqual(ce[1][5:], expected_cells(self.part2, "config_resnet32_lt_ce"))
         both = {row[0]: row for row in deck_rows(self.prs, "lt_ce_vs_focal")[1:]}
         focal = both["CB focal (β=0.9999, γ=1)"]
-        self.assertEqual(focal[1:5], ["Focal", "0.9999", "1.0", "3/5 (running)"])
+        self.assertEqual(focal[1:5], ["Focal", "0.9999", "1.0", "3/5"])
         self.assertEqual(focal[5:], expected_cells(self.part2, "config_resnet32_lt_cbfocal"))
         sweep = {row[0]: row for row in deck_rows(self.prs, "lt_beta")[1:]}
         self.assertEqual(sweep["CB focal β=0.99, γ=1.0"][5:], expected_cells(self.part2, "config_resnet32_lt_sweep_b0.99"))
