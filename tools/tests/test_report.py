@@ -52,6 +52,7 @@ class TestTemplate(unittest.TestCase):
                  "Paper 2", "Paper 2", "Part 1: training curve", "MyModel: architecture",
                  "MyModel: hyper-parameters", "MyModel: final accuracy", "ResNet-32 with CE",
                  "several β", "CE against CB focal", "observations and explanations"]
+        self.assertEqual(len(order), len(titles) - 1)
         for title, part in zip(titles[1:], order):
             self.assertIn(part, title)
 
