@@ -65,7 +65,8 @@ bench: setup data
 	cd $(P2) && $(PY) bench.py
 
 submission: setup
-	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; make_a2_1_submission('.')"
+	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; print(make_a2_1_submission('.'))"
+	cd $(P2) && $(PY) -c "from cs7643.submit import make_a2_2_submission; print(make_a2_2_submission('.'))"
 
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
