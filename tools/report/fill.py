@@ -230,13 +230,10 @@ def fill_report(template, part1=results.PART1, part2=results.PART2, mymodel_accu
         deck.fill_table(deck.find_slide(prs, key)[1], list(LT_HEADER), rows,
                         note=lt_note([n for _, n in group]), font=10)
     _fill_text_paged(prs, "lt_explain", lt_observations(runs))
-    plots = results.results_plots(part2)
-    placement = [("lt_ce", "curves.png"), ("lt_beta", "accuracy_vs_beta.png"),
-                 ("lt_ce_vs_focal", "per_class_ce_vs_cbfocal.png"),
-                 ("lt_ce_vs_focal", "confusion_ce_vs_cbfocal.png")]
-    for key, name in placement:
-        if name in plots:
-            _add_plot_after(prs, key, plots[name], "part2-pytorch/results/%s (make results)" % name)
+    # make results' plots, each on an extra slide after the table it belongs to
+    for name, path in results.results_plots(part2).items():
+        key = "lt_ce" if name.startswith("curves") else "lt_beta" if "beta" in name else "lt_ce_vs_focal"
+        _add_plot_after(prs, key, path, "part2-pytorch/results/%s (make results)" % name)
     return prs
 
 

@@ -164,7 +164,8 @@ def load_runs(part2=PART2):
 
 
 def results_plots(part2=PART2):
-    """The plots `make results` wrote, by name, if they exist."""
+    """Every plot `make results` wrote (part2-pytorch/results/*.png): {file name: path}, sorted."""
     d = os.path.join(part2, "results")
-    names = ["curves.png", "per_class_ce_vs_cbfocal.png", "accuracy_vs_beta.png", "confusion_ce_vs_cbfocal.png"]
-    return {n: os.path.join(d, n) for n in names if os.path.isfile(os.path.join(d, n))}
+    if not os.path.isdir(d):
+        return {}
+    return {n: os.path.join(d, n) for n in sorted(os.listdir(d)) if n.endswith(".png")}
