@@ -240,6 +240,18 @@ class TestFill(unittest.TestCase):
         sweep = {row[0]: row for row in deck_rows(self.prs, "lt_beta")[1:]}
         self.assertEqual(sweep["CB focal β=0.99, γ=1.0"][5:], expected_cells(self.part2, "config_resnet32_lt_sweep_b0.99"))
 
+    def test_observations_are_read_off_the_tables(self):
+        ce = [float(v) for v in expected_cells(self.part2, "config_resnet32_lt_ce")]
+        fo = [float(v) for v in expected_cells(self.part2, "config_resnet32_lt_cbfocal")]
+        text = dict(deck.slide_texts(self.prs))["lt_explain"][-1]
+        self.assertIn("• CB focal against CE, headline schedule (still running): top-1 %.2f%% vs %.2f%% "
+                      "(%+.2f points); frequent classes 0-2: %.1f%% vs %.1f%%; rare classes 7-9: %.1f%% vs %.1f%%."
+                      % (fo[10], ce[10], fo[10] - ce[10], np.mean(fo[0:3]), np.mean(ce[0:3]),
+                         np.mean(fo[7:10]), np.mean(ce[7:10])), text)
+        self.assertIn("course-default 10 epochs: " + results.MISSING, text)
+        self.assertIn("β sweep (γ = 1): β=0.99: %s%%; best β = 0.99."
+                      % expected_cells(self.part2, "config_resnet32_lt_sweep_b0.99")[10], text)
+
     def test_missing_runs_are_marked_not_invented(self):
         ce = deck_rows(self.prs, "lt_ce")
         self.assertIn(results.MISSING, ce[2][0])  # the 10-epoch course config has no metrics here
