@@ -56,6 +56,7 @@ def load_run(name, part2=PART2):
         # an epoch that was not tested (test_every > 1) has empty test columns
         rows = [{k: float(v) if v != "" else None for k, v in r.items()} for r in csv.DictReader(f)]
     epochs_done = int(rows[-1]["epoch"]) if rows else 0
+    hours = sum(r["seconds"] for r in rows) / 3600  # every epoch, tested or not
     rows = [r for r in rows if r["test_acc"] is not None]
     if not rows:
         return None
@@ -74,7 +75,7 @@ def load_run(name, part2=PART2):
         "best": 100 * max(r["test_acc"] for r in rows),
         "per_class": [100 * last["class_acc_%d" % i] for i in range(10)],
         "balanced": 100 * sum(last["class_acc_%d" % i] for i in range(10)) / 10,
-        "hours": sum(r["seconds"] for r in rows) / 3600,
+        "hours": hours,
     }
 
 
