@@ -68,6 +68,11 @@ submission: setup
 	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; print(make_a2_1_submission('.'))"
 	cd $(P2) && $(PY) -c "from cs7643.submit import make_a2_2_submission; print(make_a2_2_submission('.'))"
 
+# The long-tailed study: every run in turn, each resuming where it stopped (hours on a CPU).
+.PHONY: study
+study: setup data
+	tools/results/run_study.sh
+
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
 	$(PY) tools/results/make_results.py

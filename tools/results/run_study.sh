@@ -7,6 +7,8 @@
 # stopped at any time (a session ending, Ctrl-C) and started again: finished runs are
 # skipped in seconds, an unfinished one continues from its last completed epoch.
 # One run at a time: on a 2-core CPU two runs side by side are slower than in turn.
+# last.pth is ignored by git; to carry an unfinished run to another machine or session,
+# commit it explicitly: git add -f part2-pytorch/runs/<config>/last.pth
 # Then `make results` rebuilds the tables and plots.
 set -euo pipefail
 cd "$(dirname "$0")/../../part2-pytorch"
