@@ -20,6 +20,10 @@ help:
 	@echo "make data        download and verify CIFAR-10 (once per machine, cache $(DATA_CACHE))"
 	@echo "make bench       speed benchmarks (prints tables)"
 	@echo "make submission  build both parts' Gradescope zips"
+	@echo "make starter     the student starter kit (dist/starter/)"
+	@echo "make autograder  the Gradescope autograder (dist/autograder.zip); make grade SUBMISSION=x.zip"
+	@echo "make report      report_template.pptx and the filled reference report (dist/report/)"
+	@echo "make study       run or continue the long-tailed study; make results: its tables and plots"
 
 # ---------------------------------------------------------------- set-up
 # The stamp records requirements.txt's hash, so editing it reinstalls; a second call is instant.
