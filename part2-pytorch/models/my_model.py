@@ -7,6 +7,7 @@ and the graded checkpoint is evaluated with the standard test transform
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 class MyModel(nn.Module):
@@ -20,50 +21,69 @@ class MyModel(nn.Module):
     def __init__(self):
         super().__init__()
         # BEGIN SOLUTION: define the layers of your network | stub: pass
-        # Reference design (staff). A wide-but-shallow plain CNN, sized so
-        # that a 30-minute training run fits a 2-core CPU. Ideas taken from
-        # fast CIFAR-10 training work (DAWNBench ResNet-9-style entries,
-        # airbench), and why:
-        # - Conv-BN-GELU layers with max pooling, three stages of two convs
-        #   (32 -> 16 -> 8 -> 4 pixels, 64/192/256 channels): a few wide
-        #   layers run much faster per FLOP on a CPU than many thin ones
-        #   (ResNet-32 spends its time on 16-64-channel layers that use the
-        #   vector units poorly), and pooling right after the first conv of
-        #   a stage makes BN, GELU and the second conv 4x cheaper.
-        # - No residual connections: with six conv layers and batch norm
-        #   the network trains well without them, and stays simple.
-        # - A global max pool and a linear layer whose output is scaled
-        #   down (logit_scale): small initial logits keep the first steps of
-        #   a high-learning-rate run stable.
-        # - Test-time augmentation inside the model: in eval() mode the
-        #   logits of the image and of its mirror image are averaged.
-        #   CIFAR-10 classes are left-right symmetric, so this is a free gain
-        #   of a few tenths of a percent, and because it lives in forward the
-        #   graded path (MyModel() + the standard test transform) gets it too.
-        # The training recipe (label smoothing 0.2, Nesterov SGD, warm-up
-        # then linear decay, batch 512, bfloat16 autocast) lives in
-        # configs/config_mymodel.yaml; the measured run (90.91% after 10
-        # epochs on the shared CPU) is in MYMODEL.md.
+        # Reference design (staff); MYMODEL.md explains each choice. Sized so
+        # that a 30-minute training run fits a 2-core CPU. Ideas from fast
+        # CIFAR-10 training work (DAWNBench ResNet-9-style entries, airbench):
+        # - A fixed "whitening" first layer: 2x2 filters that decorrelate the
+        #   pixels of each 2x2 patch, computed from the first training batch
+        #   (see _init_whitening). The next layers then start from inputs of
+        #   equal variance in every direction, which speeds up early training.
+        # - Three stages conv -> max pool -> BN -> GELU -> conv -> BN -> GELU
+        #   (64/192/256 channels): a few wide layers use a CPU's vector units
+        #   far better than ResNet-32's many thin ones, and pooling right after
+        #   the first conv makes BN, GELU and the second conv 4x cheaper.
+        # - Convs start as a partial identity (dirac) plus noise, so the
+        #   untrained network passes the whitened image through.
+        # - A global max pool, a linear layer and small logits (logit_scale):
+        #   small initial scores keep high-learning-rate steps stable.
+        # - Test-time augmentation in eval() mode (see forward).
         widths = (64, 192, 256)  # channels of the three stages
+        patch = 2 * 2 * 3        # values in a 2x2 RGB patch
+
+        # +/- each whitening filter, so the GELU after it loses nothing
+        self.whiten = nn.Conv2d(3, 2 * patch, 2, bias=False)   # 32x32 -> 31x31
+        self.whiten.weight.requires_grad_(False)                 # fixed, not trained
+        # set once, from the first training batch; saved with the weights
+        self.register_buffer("whitened", torch.tensor(False))
 
         def stage(c_in, c_out):
-            # conv, then pool, then batch norm and GELU at the lower resolution
-            # (4x cheaper than before pooling, and max pooling nearly commutes
-            # with them), then a second conv at that resolution.
-            # bias=False: each conv is followed by a batch norm, which shifts.
+            # conv, then pool, then BN and GELU at the lower resolution,
+            # then a second conv there. bias=False: BN follows each conv.
             return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
                     nn.MaxPool2d(2), nn.BatchNorm2d(c_out), nn.GELU(),
                     nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
                     nn.BatchNorm2d(c_out), nn.GELU()]
 
         self.features = nn.Sequential(
-            *stage(3, widths[0]),                        # 32x32 -> 16x16
-            *stage(widths[0], widths[1]),                # -> 8x8
-            *stage(widths[1], widths[2]),                # -> 4x4
+            nn.GELU(),
+            *stage(2 * patch, widths[0]),                # 31x31 -> 15x15
+            *stage(widths[0], widths[1]),                # -> 7x7
+            *stage(widths[1], widths[2]),                # -> 3x3
             nn.AdaptiveMaxPool2d(1), nn.Flatten())       # (N, widths[2])
         self.classifier = nn.Linear(widths[2], 10, bias=False)
-        self.logit_scale = 0.125  # small initial logits, see the notes above
+        self.logit_scale = 0.125
+        for m in self.features:
+            if isinstance(m, nn.Conv2d):  # identity on the first c_in outputs
+                nn.init.dirac_(m.weight.data[:m.in_channels])
         # END SOLUTION
+
+    # BEGIN SOLUTION: add helper methods here if your design needs any (optional) | stub: pass
+    @torch.no_grad()
+    def _init_whitening(self, x, eps=5e-4):
+        """Set the whitening filters from a batch x (N, 3, H, W) of training images.
+
+        With C the covariance of the 2x2 patches of x and C = V diag(l) V^T, the
+        filters are the rows of diag(l + eps)^-1/2 V^T: each output channel is
+        one principal direction of the patches, scaled to unit variance.
+        """
+        patches = F.unfold(x.float(), 2).transpose(1, 2).reshape(-1, x.shape[1] * 4)
+        patches = patches - patches.mean(0)
+        cov = patches.T @ patches / len(patches)
+        eigval, eigvec = torch.linalg.eigh(cov)
+        filters = (eigvec.T / (eigval + eps).sqrt().unsqueeze(1)).view(-1, x.shape[1], 2, 2)
+        self.whiten.weight.copy_(torch.cat([filters, -filters]))
+        self.whitened.fill_(True)
+    # END SOLUTION
 
     def forward(self, x):
         """Compute class scores.
@@ -77,11 +97,21 @@ class MyModel(nn.Module):
           in ``eval()`` mode on normalised test images.
         """
         # BEGIN SOLUTION: compute the class scores of x
+        if self.training and not self.whitened:
+            with torch.autocast(x.device.type, enabled=False):
+                self._init_whitening(x)
+
         def logits(images):
-            return self.classifier(self.features(images)) * self.logit_scale
+            return self.classifier(self.features(self.whiten(images))) * self.logit_scale
 
         if self.training:
             return logits(x)
-        # Test-time augmentation: average the scores of x and its mirror.
-        return 0.5 * (logits(x) + logits(torch.flip(x, dims=[3])))
+        # Test-time augmentation: average the scores of the image and its
+        # mirror (CIFAR-10 is left-right symmetric), each also shifted by one
+        # pixel up-left and down-right (edges repeated); unshifted views count
+        # double. Because it is in forward, the graded path gets it too.
+        views = [x, torch.flip(x, dims=[3])]
+        padded = [F.pad(v, (1, 1, 1, 1), mode="replicate") for v in views]
+        shifted = [p[:, :, a:a + 32, a:a + 32] for p in padded for a in (0, 2)]
+        return (2 * sum(logits(v) for v in views) + sum(logits(v) for v in shifted)) / 8
         # END SOLUTION

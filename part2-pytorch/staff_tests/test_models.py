@@ -64,6 +64,33 @@ class TestModels(unittest.TestCase):
         with torch.no_grad():
             self.assertEqual(tuple(model(self.x).shape), (4, 10))
 
+    def test_mymodel_whitening(self):
+        # The reference MyModel sets its fixed first layer from its first training
+        # batch: every 2x2 patch of the output has (close to) identity covariance.
+        model = MyModel().train()
+        x = torch.randn(64, 3, 32, 32) * torch.tensor([1.0, 2.0, 3.0]).view(1, 3, 1, 1)
+        x[:, 1] += 0.8 * x[:, 0]  # correlated channels
+        model(x)
+        self.assertTrue(bool(model.whitened))
+        out = model.whiten(x)
+        n = model.whiten.out_channels // 2  # the second half is the negated first half
+        torch.testing.assert_close(out[:, n:], -out[:, :n])
+        z = out[:, :n].transpose(0, 1).reshape(n, -1)
+        z = z - z.mean(1, keepdim=True)
+        cov = z @ z.T / z.shape[1]
+        torch.testing.assert_close(cov, torch.eye(n), atol=2e-3, rtol=0)
+        # set once: a later batch with other statistics changes nothing
+        weight = model.whiten.weight.clone()
+        model(3 * torch.randn(64, 3, 32, 32))
+        self.assertTrue(torch.equal(model.whiten.weight, weight))
+        self.assertFalse(model.whiten.weight.requires_grad)
+        # saved with the weights: a fresh model loaded from the state_dict agrees in eval mode
+        fresh = MyModel()
+        fresh.load_state_dict(model.state_dict())
+        model.eval(), fresh.eval()
+        with torch.no_grad():
+            torch.testing.assert_close(fresh(x), model(x))
+
 
 if __name__ == "__main__":
     unittest.main()

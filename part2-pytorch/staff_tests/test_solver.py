@@ -174,19 +174,21 @@ class TestScheduleAndAugmentation(SolverTestCase):
         self.assertAlmostEqual(s._learning_rate(9, 9, 10), 2.0 / 80)
 
     def test_augmentation_is_crop_and_flip(self):
-        s = self.solver(seed=3)
-        x = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
-        out = s._augment(x)
-        # replay the generator: offsets dy, dx, then the flip coins, as _augment draws them
-        g = torch.Generator().manual_seed(3)
-        dy = torch.randint(0, 9, (64,), generator=g)
-        dx = torch.randint(0, 9, (64,), generator=g)
-        flip = torch.rand(64, generator=g) < 0.5
-        padded = torch.zeros(64, 3, 40, 40, dtype=torch.uint8)
-        padded[:, :, 4:36, 4:36] = x
-        for i in range(64):
-            crop = padded[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32]
-            self.assertTrue(torch.equal(out[i], crop.flip(2) if flip[i] else crop), i)
+        for p in (4, 2, 0):  # the default, then crop_padding values
+            with self.subTest(crop_padding=p):
+                s = self.solver(seed=3, crop_padding=p)
+                x = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
+                out = s._augment(x)
+                # replay the generator: offsets dy, dx, then the flip coins, as _augment draws them
+                g = torch.Generator().manual_seed(3)
+                dy = torch.randint(0, 2 * p + 1, (64,), generator=g)
+                dx = torch.randint(0, 2 * p + 1, (64,), generator=g)
+                flip = torch.rand(64, generator=g) < 0.5
+                padded = torch.zeros(64, 3, 32 + 2 * p, 32 + 2 * p, dtype=torch.uint8)
+                padded[:, :, p:p + 32, p:p + 32] = x
+                for i in range(64):
+                    crop = padded[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32]
+                    self.assertTrue(torch.equal(out[i], crop.flip(2) if flip[i] else crop), i)
 
     def test_augmentation_distribution(self):
         # a single bright pixel at (0, 0) lands at (4 - dy, 4 - dx): every offset 0..8 occurs
@@ -267,6 +269,8 @@ class TestBadInput(SolverTestCase):
             self.solver(loss_type="Focal", label_smoothing=0.1)
         with self.assertRaisesRegex(ValueError, "run_name must be a folder name"):
             self.solver(run_name="../elsewhere")
+        with self.assertRaisesRegex(ValueError, "crop_padding must be a whole number of pixels from 0 to 16"):
+            self.solver(crop_padding=-1)
         s = self.solver(learning_rate="1e-4")  # YAML reads 1e-4 (no dot) as text
         self.assertEqual(s.lr, 1e-4)
 

@@ -2,7 +2,7 @@
 
 Times one optimiser step (forward, loss, backward, SGD) on a random batch, as the
 Solver runs it with `amp` and `channels_last`, and the eval-mode forward (which
-includes the mirror test-time augmentation). Reports the median of several steps
+includes the test-time augmentation (6 views)). Reports the median of several steps
 in wall-clock time, and in CPU time divided by the thread count: on a shared
 machine the second figure estimates what an otherwise idle machine would do.
 
@@ -69,7 +69,7 @@ def main():
 
     print("MyModel, batch %d, %d threads, bfloat16 autocast + channels_last" % (args.batch, args.threads))
     print("%-22s %14s %22s" % ("", "wall img/s", "CPU-time est. img/s"))
-    for name, fn in (("train step", train_step), ("test forward (2x TTA)", test_forward)):
+    for name, fn in (("train step", train_step), ("test forward (6-view TTA)", test_forward)):
         wall, cpu = timed(fn, args.repeats)
         print("%-22s %14.0f %22.0f" % (name, args.batch / wall, args.batch * args.threads / max(cpu, 1e-9)))
 
