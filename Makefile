@@ -73,9 +73,11 @@ submission: setup
 	cd $(P2) && $(PY) -c "from cs7643.submit import make_a2_2_submission; print(make_a2_2_submission('.'))"
 
 # The long-tailed study: every run in turn, each resuming where it stopped (hours on a CPU).
+# JOBS=2: two queues side by side, one thread each.
+JOBS ?= 1
 .PHONY: study
 study: setup data
-	tools/results/run_study.sh
+	JOBS=$(JOBS) tools/results/run_study.sh
 
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
