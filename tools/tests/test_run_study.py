@@ -1,0 +1,65 @@
+"""`make study` (tools/results/run_study.sh): the queue, JOBS=2 and failures, with a fake Python."""
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import unittest
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "results", "run_study.sh")
+
+# Stands in for the venv's python: records "<config> <OMP_NUM_THREADS>" and fails for "bad".
+FAKE_PY = """#!/bin/sh
+config="$4"
+echo "$(basename "$config" .yaml) ${OMP_NUM_THREADS:-unset}" >> "$RECORD"
+case "$config" in *bad*) exit 3;; esac
+"""
+
+
+class TestRunStudy(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.py = os.path.join(self.tmp, "python")
+        with open(self.py, "w") as f:
+            f.write(FAKE_PY)
+        os.chmod(self.py, stat.S_IRWXU)
+        self.record = os.path.join(self.tmp, "record.txt")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_study(self, *configs, jobs=None):
+        env = dict(os.environ, PY=self.py, RECORD=self.record)
+        env.pop("OMP_NUM_THREADS", None)
+        if jobs:
+            env["JOBS"] = str(jobs)
+        r = subprocess.run(["bash", SCRIPT, *configs], env=env, capture_output=True, text=True)
+        calls = open(self.record).read().split("\n")[:-1] if os.path.exists(self.record) else []
+        return r.returncode, calls
+
+    def test_one_queue_in_order_with_default_threads(self):
+        rc, calls = self.run_study("a", "b", "c")
+        self.assertEqual(rc, 0)
+        self.assertEqual(calls, ["a unset", "b unset", "c unset"])
+
+    def test_two_queues_one_thread_each(self):
+        rc, calls = self.run_study("a", "b", "c", "d", "e", jobs=2)
+        self.assertEqual(rc, 0)
+        self.assertEqual(sorted(calls), ["a 1", "b 1", "c 1", "d 1", "e 1"])
+        # each queue keeps its order: a, c, e and b, d
+        self.assertLess(calls.index("a 1"), calls.index("c 1"))
+        self.assertLess(calls.index("c 1"), calls.index("e 1"))
+        self.assertLess(calls.index("b 1"), calls.index("d 1"))
+
+    def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
+        rc, calls = self.run_study("a", "bad", "c")
+        self.assertEqual(rc, 3)
+        self.assertEqual(calls, ["a unset", "bad unset"])
+        os.remove(self.record)
+        rc, calls = self.run_study("a", "bad", "c", "d", jobs=2)  # queues: a, c and bad, d
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(sorted(calls), ["a 1", "bad 1", "c 1"])
+
+
+if __name__ == "__main__":
+    unittest.main()
