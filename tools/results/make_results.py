@@ -79,6 +79,31 @@ def load_run(name, part2=PART2):
     }
 
 
+def schedule_text(name, part2=PART2):
+    """The training schedule of configs/<name>.yaml in words, or None if there is no such file.
+
+    The Solver's "step" schedule multiplies the lr by lr_decay after epoch steps[0] and by
+    lr_decay**2 after epoch steps[1].
+    """
+    path = os.path.join(part2, "configs", name + ".yaml")
+    if not os.path.isfile(path):
+        return None
+    c = flatten(yaml.safe_load(open(path)))
+    get = lambda key, default: c.get(key, default)  # noqa: E731  (the Solver's defaults)
+    text = "%d epochs, batch %d, SGD momentum %g, weight decay %g, lr %g" % (
+        int(get("epochs", 10)), int(get("batch_size", 128)), float(get("momentum", 0.9)),
+        float(get("reg", 5e-4)), float(get("learning_rate", 1e-4)))
+    if int(get("warmup", 0)):
+        text += " after a %d-epoch linear warm-up" % int(get("warmup", 0))
+    kind = get("schedule", "step")
+    if kind == "step":
+        d, (s0, s1) = float(get("lr_decay", 0.1)), get("steps", [6, 8])
+        text += ", x%g after epoch %d and x%g after epoch %d" % (d, s0, d * d, s1)
+    else:
+        text += ", %s decay to 0" % kind
+    return text
+
+
 def _fmt_run_cells(run):
     status = "" if run["epochs_done"] >= run["epochs"] else " (running: %d/%d epochs)" % (
         run["epochs_done"], run["epochs"])
@@ -177,16 +202,25 @@ def make_plots(runs, out_dir):
     return written
 
 
-def render(runs, plots):
+def render(runs, plots, part2=PART2):
+    def schedule(name):
+        text = schedule_text(name, part2)
+        return "Schedule (`configs/%s.yaml`): %s." % (name, text) if text else "No config `%s` yet." % name
+
     parts = ["### Long-tailed CIFAR-10 (ResNet-32, imbalance factor 100, exp profile)", "",
              "Accuracy in %% on the full balanced CIFAR-10 test set; per-class columns are classes 0-9 "
              "(%s). \"top-1\" is the last epoch's model (no selection on the test set); \"best epoch\" is "
              "the best epoch's, which is what the Solver saves as its checkpoint. Paper: Cui et al., "
-             "CVPR 2019, Table 2." % ", ".join(CLASSES), "",
-             "**Headline** (same schedule for both):", "", table_per_class(runs, HEADLINE), "",
-             "**β sweep** (CB focal, γ = 1) and **γ** at the best β:", "",
+             "CVPR 2019, Table 2. Wall time is the sum of the run's epoch times; it depends on the "
+             "machine's load and on whether two runs shared the 2 cores (`make study JOBS=2`: about "
+             "40 s per ResNet-32 epoch each, against about 22 s for one run alone)." % ", ".join(CLASSES),
+             "",
+             "**Headline** (same schedule for both). " + schedule(HEADLINE[0][1]), "",
+             table_per_class(runs, HEADLINE), "",
+             "**β sweep** (CB focal, γ = 1) and **γ** at the best β. " + schedule(BETA_SWEEP[1]), "",
              table_per_class(runs, [(n.split("sweep_")[1], n) for n in BETA_SWEEP + GAMMA_SWEEP]), "",
-             "**The course's default 10-epoch config**, for reference:", "", table_per_class(runs, SHORT), ""]
+             "**The course's default 10-epoch config**, for reference. " + schedule(SHORT[0][1]), "",
+             table_per_class(runs, SHORT), ""]
     if plots:
         parts += ["Plots (`part2-pytorch/results/`): " + ", ".join(
             "[%s](part2-pytorch/results/%s)" % (p, p) for p in plots), ""]
@@ -220,7 +254,7 @@ def main(argv=None):
     out_dir = os.path.join(args.part2, "results")
     os.makedirs(out_dir, exist_ok=True)
     plots = make_plots(runs, out_dir)
-    block = render(runs, plots)
+    block = render(runs, plots, args.part2)
     write_atomic(os.path.join(out_dir, "results.md"), "# Part 2 results\n\n" + block)
     if not args.no_readme:
         update_readme(args.readme, block)

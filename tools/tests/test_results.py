@@ -71,6 +71,23 @@ class TestMakeResults(unittest.TestCase):
         make_results.main(["--part2", self.part2, "--readme", self.readme])
         self.assertEqual(open(self.readme).read(), text)
 
+    def test_schedule_is_described_from_the_config(self):
+        with open(os.path.join(self.part2, "configs", "config_resnet32_lt_ce.yaml"), "w") as f:
+            f.write("Train:\n  batch_size: 128\n  learning_rate: 0.1\n  reg: 0.0002\n  epochs: 200\n"
+                    "  steps: [160, 180]\n  lr_decay: 0.01\n  warmup: 5\n  momentum: 0.9\n")
+        self.assertEqual(make_results.schedule_text("config_resnet32_lt_ce", self.part2),
+                         "200 epochs, batch 128, SGD momentum 0.9, weight decay 0.0002, lr 0.1 after a "
+                         "5-epoch linear warm-up, x0.01 after epoch 160 and x0.0001 after epoch 180")
+        with open(os.path.join(self.part2, "configs", "config_resnet32.yaml"), "w") as f:
+            f.write("Train:\n  epochs: 10\n  schedule: cosine\n")  # Solver defaults for the rest
+        self.assertEqual(make_results.schedule_text("config_resnet32", self.part2),
+                         "10 epochs, batch 128, SGD momentum 0.9, weight decay 0.0005, lr 0.0001, "
+                         "cosine decay to 0")
+        self.assertIsNone(make_results.schedule_text("config_absent", self.part2))
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        self.assertIn("**Headline** (same schedule for both). Schedule (`configs/config_resnet32_lt_ce.yaml`): "
+                      "200 epochs,", open(self.readme).read())
+
     def test_missing_markers_is_a_clear_error(self):
         with open(self.readme, "w") as f:
             f.write("# no markers\n")
