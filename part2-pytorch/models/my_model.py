@@ -32,8 +32,9 @@ class MyModel(nn.Module):
         #   (64/192/256 channels): a few wide layers use a CPU's vector units
         #   far better than ResNet-32's many thin ones, and pooling right after
         #   the first conv makes BN, GELU and the second conv 4x cheaper.
-        # - Convs start as a partial identity (dirac) plus noise, so the
-        #   untrained network passes the whitened image through.
+        # - In each conv the first c_in filters start as the identity (dirac),
+        #   the others random, so the untrained network passes the whitened
+        #   image through.
         # - A global max pool, a linear layer and small logits (logit_scale):
         #   small initial scores keep high-learning-rate steps stable.
         # - Test-time augmentation in eval() mode (see forward).
