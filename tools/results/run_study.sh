@@ -5,7 +5,8 @@
 #
 # Each run resumes from part2-pytorch/runs/<config>/last.pth, so the script can be
 # stopped at any time (a session ending, Ctrl-C) and started again: finished runs are
-# skipped in seconds, an unfinished one continues from its last completed epoch.
+# skipped (their metrics.csv reaches the configured epochs), an unfinished one continues
+# from its last completed epoch.
 # JOBS=2 runs two queues side by side, each run on one thread (the configs alternate
 # between the queues). On the 2-core machine that is a little faster in total than one
 # run at a time on two threads (ResNet-32 on the long-tailed set: about 40 s per epoch
@@ -16,7 +17,7 @@
 # commit it explicitly: git add -f part2-pytorch/runs/<config>/last.pth
 # Then `make results` rebuilds the tables and plots.
 set -euo pipefail
-cd "$(dirname "$0")/../../part2-pytorch"
+cd "${PART2_DIR:-$(dirname "$0")/../../part2-pytorch}"  # PART2_DIR: for the tests
 PY=${PY:-../.venv/bin/python}
 export TQDM_DISABLE=${TQDM_DISABLE:-1} PYTHONUNBUFFERED=1
 runs=("$@")
@@ -27,8 +28,16 @@ if [ ${#runs[@]} -eq 0 ]; then
         config_resnet32_lt_sweep_b0.999 config_resnet32_lt_sweep_b0.9999
         config_resnet32_lt_sweep_g0.5 config_resnet32_lt_sweep_g2)
 fi
+# The last epoch in runs/<name>/metrics.csv equals the config's `epochs:`: the run is done
+# (a finished run's last.pth need not be kept, so this is checked first).
+finished() {
+  local csv="runs/$1/metrics.csv" want
+  want=$(awk '$1 == "epochs:" {print $2; exit}' "configs/$1.yaml" 2>/dev/null)
+  [ -n "$want" ] && [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$want" ]
+}
 run_queue() {
   for name in "$@"; do
+    if finished "$name"; then echo "== $name: finished, skipped"; continue; fi
     echo "== $name ($(date -u +%H:%M:%S))"
     "$PY" -m solver --config "configs/$name.yaml" --resume || return
   done

@@ -24,12 +24,14 @@ class TestRunStudy(unittest.TestCase):
             f.write(FAKE_PY)
         os.chmod(self.py, stat.S_IRWXU)
         self.record = os.path.join(self.tmp, "record.txt")
+        self.part2 = os.path.join(self.tmp, "part2")  # configs/ and runs/ of the fake study
+        os.makedirs(os.path.join(self.part2, "configs"))
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
     def run_study(self, *configs, jobs=None):
-        env = dict(os.environ, PY=self.py, RECORD=self.record)
+        env = dict(os.environ, PY=self.py, RECORD=self.record, PART2_DIR=self.part2)
         env.pop("OMP_NUM_THREADS", None)
         if jobs:
             env["JOBS"] = str(jobs)
@@ -50,6 +52,19 @@ class TestRunStudy(unittest.TestCase):
         self.assertLess(calls.index("a 1"), calls.index("c 1"))
         self.assertLess(calls.index("c 1"), calls.index("e 1"))
         self.assertLess(calls.index("b 1"), calls.index("d 1"))
+
+    def test_finished_runs_are_skipped(self):
+        # "done": its metrics reach the configured 3 epochs; "partial": 2 of 3; "fresh": no metrics
+        for name, last_epoch in (("done", 3), ("partial", 2), ("fresh", None)):
+            with open(os.path.join(self.part2, "configs", name + ".yaml"), "w") as f:
+                f.write("Train:\n  batch_size: 8\n  epochs: 3\n  warmup: 0\n")
+            if last_epoch:
+                os.makedirs(os.path.join(self.part2, "runs", name))
+                with open(os.path.join(self.part2, "runs", name, "metrics.csv"), "w") as f:
+                    f.write("epoch,lr\n" + "".join("%d,0.1\n" % e for e in range(1, last_epoch + 1)))
+        rc, calls = self.run_study("done", "partial", "fresh")
+        self.assertEqual(rc, 0)
+        self.assertEqual(calls, ["partial unset", "fresh unset"])
 
     def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
         rc, calls = self.run_study("a", "bad", "c")
