@@ -31,6 +31,9 @@ BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
               "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
               "config_resnet32_lt_sweep_b0.9999"]
 GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
+# the paper's sigmoid focal loss (experiments/sigmoid_focal.py) on the sweep's schedule
+SIGMOID = ["config_resnet32_lt_sweep_sigmoid_b0.9999"]
+FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
 SHORT = [("CE, course default", "config_resnet32"),
          ("CB focal, course default", "config_resnet32_focal")]
 # Cui et al., CVPR 2019, Table 2, long-tailed CIFAR-10, imbalance factor 100 (accuracy = 100 - error).
@@ -123,9 +126,10 @@ def table_per_class(runs, labels):
                 "%.2f" % PAPER[name] if name in PAPER else "–"))
             continue
         c = run["cfg"]
-        beta = c.get("beta", "–") if c.get("loss_type") == "Focal" else "–"
+        focal = c.get("loss_type") in FOCAL_LOSSES
         lines.append("| %s | %s | %s | %s | %d | %s | %s | %.2f | %.2f | %s | %.2f h |" % (
-            label, c.get("loss_type", "?"), beta, c.get("gamma", "–") if c.get("loss_type") == "Focal" else "–",
+            label, c.get("loss_type", "?"), c.get("beta", "–") if focal else "–",
+            c.get("gamma", "–") if focal else "–",
             run["epochs"], " | ".join("%.1f" % a for a in run["per_class"]), _fmt_run_cells(run),
             run["balanced"], run["best"], "%.2f" % PAPER[name] if name in PAPER else "–", run["hours"]))
     return "\n".join(lines)
@@ -180,8 +184,14 @@ def make_plots(runs, out_dir):
     if sweep:
         fig, ax = plt.subplots(figsize=(6, 4))
         labels = [str(b) for b, _ in sweep]
-        ax.plot(range(len(sweep)), [r["final"] for _, r in sweep], "o-")
+        ax.plot(range(len(sweep)), [r["final"] for _, r in sweep], "o-", label="softmax CB focal")
+        for name in SIGMOID:  # the sigmoid variant, beside its softmax twin
+            beta = runs[name]["cfg"].get("beta") if name in runs else None
+            if str(beta) in labels:
+                ax.plot([labels.index(str(beta))], [runs[name]["final"]], "s", color="C3",
+                        label="sigmoid CB focal")
         ax.set_xticks(range(len(sweep)), labels)
+        ax.legend()
         ax.set(xlabel="β (0 = no reweighting)", ylabel="test accuracy (%)",
                title="CB focal (γ=1): accuracy against β")
         save(fig, "accuracy_vs_beta.png")
@@ -217,8 +227,11 @@ def render(runs, plots, part2=PART2):
              "",
              "**Headline** (same schedule for both). " + schedule(HEADLINE[0][1]), "",
              table_per_class(runs, HEADLINE), "",
-             "**β sweep** (CB focal, γ = 1) and **γ** at the best β. " + schedule(BETA_SWEEP[1]), "",
-             table_per_class(runs, [(n.split("sweep_")[1], n) for n in BETA_SWEEP + GAMMA_SWEEP]), "",
+             "**β sweep** (CB focal, γ = 1), **γ** at the best β, and the paper's **sigmoid** focal "
+             "loss (`part2-pytorch/experiments/sigmoid_focal.py`) beside the kit's softmax one. "
+             + schedule(BETA_SWEEP[1]), "",
+             table_per_class(runs, [(n.split("sweep_")[1].replace("_", " "), n)
+                                    for n in BETA_SWEEP + GAMMA_SWEEP + SIGMOID]), "",
              "**The course's default 10-epoch config**, for reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]
     if plots:
@@ -249,7 +262,7 @@ def main(argv=None):
     p.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
     p.add_argument("--no-readme", action="store_true", help="do not touch README.md")
     args = p.parse_args(argv)
-    names = [n for _, n in HEADLINE + SHORT] + BETA_SWEEP + GAMMA_SWEEP
+    names = [n for _, n in HEADLINE + SHORT] + BETA_SWEEP + GAMMA_SWEEP + SIGMOID
     runs = {n: r for n in names for r in [load_run(n, args.part2)] if r is not None}
     out_dir = os.path.join(args.part2, "results")
     os.makedirs(out_dir, exist_ok=True)

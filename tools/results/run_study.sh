@@ -26,7 +26,8 @@ if [ ${#runs[@]} -eq 0 ]; then
         config_resnet32_lt_ce config_resnet32_lt_cbfocal
         config_resnet32_lt_sweep_b0 config_resnet32_lt_sweep_b0.9 config_resnet32_lt_sweep_b0.99
         config_resnet32_lt_sweep_b0.999 config_resnet32_lt_sweep_b0.9999
-        config_resnet32_lt_sweep_g0.5 config_resnet32_lt_sweep_g2)
+        config_resnet32_lt_sweep_g0.5 config_resnet32_lt_sweep_g2
+        config_resnet32_lt_sweep_sigmoid_b0.9999)
 fi
 # The last epoch in runs/<name>/metrics.csv equals the config's `epochs:`: the run is done
 # (a finished run's last.pth need not be kept, so this is checked first).
@@ -35,11 +36,16 @@ finished() {
   want=$(awk '$1 == "epochs:" {print $2; exit}' "configs/$1.yaml" 2>/dev/null)
   [ -n "$want" ] && [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$want" ]
 }
+# A loss_type: SigmoidFocal config (the paper's sigmoid variant, staff-only) has its own runner.
+module() {
+  if grep -q '^ *loss_type: *SigmoidFocal' "configs/$1.yaml" 2>/dev/null; then echo experiments.sigmoid_focal
+  else echo solver; fi
+}
 run_queue() {
   for name in "$@"; do
     if finished "$name"; then echo "== $name: finished, skipped"; continue; fi
     echo "== $name ($(date -u +%H:%M:%S))"
-    "$PY" -m solver --config "configs/$name.yaml" --resume || return
+    "$PY" -m "$(module "$name")" --config "configs/$name.yaml" --resume || return
   done
 }
 if [ "${JOBS:-1}" = 2 ]; then

@@ -45,6 +45,8 @@ class TestMakeResults(unittest.TestCase):
         cb = [[0.7] * 10, [0.5, 0.6, 0.7, 0.8, 0.9, 0.55, 0.65, 0.75, 0.85, 0.95]]
         write_run(self.part2, "config_resnet32_lt_cbfocal", cb,
                   "Train:\n  epochs: 4\n  gamma: 1.0\nloss:\n  loss_type: Focal\ndata:\n  beta: 0.9999\n")
+        write_run(self.part2, "config_resnet32_lt_sweep_sigmoid_b0.9999", cb[:1],
+                  "Train:\n  epochs: 1\n  gamma: 2.0\nloss:\n  loss_type: SigmoidFocal\ndata:\n  beta: 0.9999\n")
         make_results.main(["--part2", self.part2, "--readme", self.readme])
         text = open(self.readme).read()
         self.assertTrue(text.startswith("# kit\n\nbefore\n<!-- results:begin -->\n"))
@@ -62,6 +64,9 @@ class TestMakeResults(unittest.TestCase):
         self.assertEqual(cb_row[1:4], ["Focal", "0.9999", "1.0"])
         self.assertIn("(running: 3/4 epochs)", cb_row[15])  # unfinished runs are marked
         self.assertEqual(cb_row[19], "%.2f h" % (3 * 30.0 / 3600))
+        sigmoid = [l for l in text.splitlines() if l.startswith("| sigmoid b0.9999 |")][0].split("|")
+        self.assertEqual([c.strip() for c in sigmoid[2:6]], ["SigmoidFocal", "0.9999", "2.0", "1"])
+        self.assertEqual(sigmoid[16].strip(), "%.2f" % (100 * sum(cb[0]) / 10))
         missing = [l for l in text.splitlines() if l.startswith("| b0.9 |")]  # listed, never invented
         self.assertEqual(len(missing), 1)
         self.assertIn("| not run yet |", missing[0])

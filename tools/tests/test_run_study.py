@@ -8,10 +8,12 @@ import unittest
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "..", "results", "run_study.sh")
 
-# Stands in for the venv's python: records "<config> <OMP_NUM_THREADS>" and fails for "bad".
+# Stands in for the venv's python (called as: python -m MODULE --config CONFIG --resume):
+# records "<config> <OMP_NUM_THREADS>", plus the module when it is not the solver; fails for "bad".
 FAKE_PY = """#!/bin/sh
 config="$4"
-echo "$(basename "$config" .yaml) ${OMP_NUM_THREADS:-unset}" >> "$RECORD"
+module=""; [ "$2" = solver ] || module=" $2"
+echo "$(basename "$config" .yaml) ${OMP_NUM_THREADS:-unset}$module" >> "$RECORD"
 case "$config" in *bad*) exit 3;; esac
 """
 
@@ -65,6 +67,14 @@ class TestRunStudy(unittest.TestCase):
         rc, calls = self.run_study("done", "partial", "fresh")
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["partial unset", "fresh unset"])
+
+    def test_sigmoid_focal_configs_use_their_own_runner(self):
+        for name, loss in (("soft", "Focal"), ("sig", "SigmoidFocal")):
+            with open(os.path.join(self.part2, "configs", name + ".yaml"), "w") as f:
+                f.write("Train:\n  epochs: 3\nloss:\n  loss_type: %s\n" % loss)
+        rc, calls = self.run_study("soft", "sig")
+        self.assertEqual(rc, 0)
+        self.assertEqual(calls, ["soft unset", "sig unset experiments.sigmoid_focal"])
 
     def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
         rc, calls = self.run_study("a", "bad", "c")
