@@ -212,6 +212,34 @@ def make_plots(runs, out_dir):
     return written
 
 
+def findings(runs):
+    """The comparisons the study is for, as sentences computed from the finished runs."""
+    done = {n: r for n, r in runs.items() if r["epochs_done"] >= r["epochs"]}
+    out = []
+    (_, ce), (_, cb) = HEADLINE
+    if ce in done and cb in done:
+        out.append("Headline: CB focal minus CE = %+.2f points (paper: %+.2f)." % (
+            done[cb]["final"] - done[ce]["final"], PAPER[cb] - PAPER[ce]))
+    betas = [n for n in BETA_SWEEP if n in done]
+    if betas:
+        best = max(betas, key=lambda n: done[n]["final"])
+        out.append("β sweep: the best of the %d finished β values is β = %s (%.2f%%)." % (
+            len(betas), done[best]["cfg"].get("beta"), done[best]["final"]))
+    gammas = [n for n in GAMMA_SWEEP if n in done]
+    if gammas:
+        out.append("γ at β = %s: %s." % (done[gammas[0]]["cfg"].get("beta"), ", ".join(
+            "γ = %s: %.2f%%" % (done[n]["cfg"].get("gamma"), done[n]["final"]) for n in gammas)))
+    for name in SIGMOID:
+        twin = next((n for n in BETA_SWEEP if n in done and name in done
+                     and done[n]["cfg"].get("beta") == done[name]["cfg"].get("beta")), None)
+        if twin:
+            out.append("Sigmoid against softmax CB focal (β = %s, same schedule and seed): %.2f%% "
+                       "against %.2f%% (%+.2f points)." % (
+                           done[name]["cfg"].get("beta"), done[name]["final"], done[twin]["final"],
+                           done[name]["final"] - done[twin]["final"]))
+    return out
+
+
 def render(runs, plots, part2=PART2):
     def schedule(name):
         text = schedule_text(name, part2)
@@ -234,6 +262,9 @@ def render(runs, plots, part2=PART2):
                                     for n in BETA_SWEEP + GAMMA_SWEEP + SIGMOID]), "",
              "**The course's default 10-epoch config**, for reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]
+    found = findings(runs)
+    if found:
+        parts += ["**In short** (last-epoch top-1 of finished runs): " + " ".join(found), ""]
     if plots:
         parts += ["Plots (`part2-pytorch/results/`): " + ", ".join(
             "[%s](part2-pytorch/results/%s)" % (p, p) for p in plots), ""]

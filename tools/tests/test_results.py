@@ -93,6 +93,24 @@ class TestMakeResults(unittest.TestCase):
         self.assertIn("**Headline** (same schedule for both). Schedule (`configs/config_resnet32_lt_ce.yaml`): "
                       "200 epochs,", open(self.readme).read())
 
+    def test_findings_compare_finished_runs_only(self):
+        def run(name, acc, loss="Focal", beta=0.9999, gamma=1.0, epochs=2):
+            write_run(self.part2, name, [[acc] * 10], "Train:\n  epochs: %d\n  gamma: %s\nloss:\n  "
+                      "loss_type: %s\ndata:\n  beta: %s\n" % (epochs, gamma, loss, beta))
+        run("config_resnet32_lt_ce", 0.70, loss="CE")
+        run("config_resnet32_lt_cbfocal", 0.73)
+        run("config_resnet32_lt_sweep_b0.9", 0.60, beta=0.9)
+        run("config_resnet32_lt_sweep_b0.9999", 0.66)
+        run("config_resnet32_lt_sweep_b0.999", 0.90, beta=0.999, epochs=50)  # unfinished: ignored
+        run("config_resnet32_lt_sweep_g2", 0.64, gamma=2.0)
+        run("config_resnet32_lt_sweep_sigmoid_b0.9999", 0.675, loss="SigmoidFocal")
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        line = [l for l in open(self.readme).read().splitlines() if l.startswith("**In short**")][0]
+        self.assertIn("Headline: CB focal minus CE = +3.00 points (paper: +4.21).", line)
+        self.assertIn("the best of the 2 finished β values is β = 0.9999 (66.00%).", line)
+        self.assertIn("γ at β = 0.9999: γ = 2.0: 64.00%.", line)
+        self.assertIn("(β = 0.9999, same schedule and seed): 67.50% against 66.00% (+1.50 points).", line)
+
     def test_missing_markers_is_a_clear_error(self):
         with open(self.readme, "w") as f:
             f.write("# no markers\n")
