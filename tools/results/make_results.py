@@ -193,7 +193,7 @@ def make_plots(runs, out_dir):
         ax.set_xticks(range(len(sweep)), labels)
         ax.legend()
         ax.set(xlabel="β (0 = no reweighting)", ylabel="test accuracy (%)",
-               title="CB focal (γ=1): accuracy against β")
+               title="CB focal (γ=1), %d epochs: accuracy against β" % sweep[0][1]["epochs"])
         save(fig, "accuracy_vs_beta.png")
     # 4. confusion matrices of the headline pair
     conf = [(label, runs[name]["confusion"]) for label, name in HEADLINE
