@@ -155,10 +155,12 @@ def make_plots(runs, out_dir):
     present = [(n, r) for n, r in sorted(runs.items())]
     if present:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-        for n, r in present:
+        colours = plt.cm.tab20(np.linspace(0, 1, 20))  # 20 distinct colours: one per run
+        for k, (n, r) in enumerate(present):
             ep = [row["epoch"] for row in r["rows"]]
-            a1.plot(ep, [row["train_loss"] for row in r["rows"]], label=n.replace("config_", ""))
-            a2.plot(ep, [100 * row["test_acc"] for row in r["rows"]], label=n.replace("config_", ""))
+            style = dict(label=n.replace("config_", ""), color=colours[k % 20])
+            a1.plot(ep, [row["train_loss"] for row in r["rows"]], **style)
+            a2.plot(ep, [100 * row["test_acc"] for row in r["rows"]], **style)
         a1.set(xlabel="epoch", ylabel="train loss", title="Training loss")
         a2.set(xlabel="epoch", ylabel="test accuracy (%)", title="Test accuracy (balanced test set)")
         a2.legend(fontsize=7)
