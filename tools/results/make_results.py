@@ -228,7 +228,9 @@ def findings(runs):
         out.append("β sweep: the best of the %d finished β values is β = %s (%.2f%%)." % (
             len(betas), done[best]["cfg"].get("beta"), done[best]["final"]))
     gammas = [n for n in GAMMA_SWEEP if n in done]
-    if gammas:
+    if gammas:  # with the β sweep's γ = 1 run at the same β, when there is one
+        gammas += [n for n in betas if done[n]["cfg"].get("beta") == done[gammas[0]]["cfg"].get("beta")]
+        gammas.sort(key=lambda n: float(done[n]["cfg"].get("gamma", 1.0)))
         out.append("γ at β = %s: %s." % (done[gammas[0]]["cfg"].get("beta"), ", ".join(
             "γ = %s: %.2f%%" % (done[n]["cfg"].get("gamma"), done[n]["final"]) for n in gammas)))
     for name in SIGMOID:

@@ -108,7 +108,7 @@ class TestMakeResults(unittest.TestCase):
         line = [l for l in open(self.readme).read().splitlines() if l.startswith("**In short**")][0]
         self.assertIn("Headline: CB focal minus CE = +3.00 points (paper: +4.21).", line)
         self.assertIn("the best of the 2 finished β values is β = 0.9999 (66.00%).", line)
-        self.assertIn("γ at β = 0.9999: γ = 2.0: 64.00%.", line)
+        self.assertIn("γ at β = 0.9999: γ = 1.0: 66.00%, γ = 2.0: 64.00%.", line)
         self.assertIn("(β = 0.9999, same schedule and seed): 67.50% against 66.00% (+1.50 points).", line)
 
     def test_missing_markers_is_a_clear_error(self):
