@@ -29,7 +29,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from losses import reweight
 from solver import Solver, load_config
 
 LOSS_TYPE = "SigmoidFocal"
@@ -67,14 +66,19 @@ class SigmoidFocalLoss(nn.Module):
         return (self.weight.to(z.dtype)[target] * per_sample).mean()
 
 
-def build_solver(kwargs):
-    """A Solver for a SigmoidFocal config: the Focal Solver with the loss and the biases swapped."""
+def focal_kwargs(kwargs):
+    """The Solver kwargs of a SigmoidFocal config: the same, as loss_type "Focal" (the Solver
+    then checks beta and gamma and computes the class-balanced weights)."""
     if kwargs.get("loss_type") != LOSS_TYPE:
         raise ValueError("this script trains loss_type %r configs, got %r; train the others with "
                          "python -m solver" % (LOSS_TYPE, kwargs.get("loss_type")))
-    solver = Solver(**dict(kwargs, loss_type="Focal"))  # Focal: the Solver checks beta and gamma
-    weight = reweight(solver.cls_num_list, beta=solver.beta)
-    solver.criterion = SigmoidFocalLoss(weight, gamma=solver.gamma).to(solver.device)
+    return dict(kwargs, loss_type="Focal")
+
+
+def build_solver(kwargs):
+    """A Solver for a SigmoidFocal config: the Focal Solver with the loss and the biases swapped."""
+    solver = Solver(**focal_kwargs(kwargs))
+    solver.criterion = SigmoidFocalLoss(solver.criterion.weight, gamma=solver.gamma).to(solver.device)
     solver.loss_type = LOSS_TYPE
     # the classifier: the model's last nn.Linear (a resumed run then loads its trained bias)
     linears = [m for m in solver.model.modules() if isinstance(m, nn.Linear)]

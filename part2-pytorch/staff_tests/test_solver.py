@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from staff_tests.synthetic import temp_prefix
+from experiments.sigmoid_focal import LOSS_TYPE, focal_kwargs
 import solver as solver_module
 from models import TwoLayerNet
 from solver import CSV_COLUMNS, Solver
@@ -360,8 +361,8 @@ class TestConfigFiles(SolverTestCase):
             if name.endswith(".yaml"):
                 with self.subTest(config=name):
                     kwargs = solver_module.load_config(os.path.join(folder, name))
-                    if kwargs.get("loss_type") == "SigmoidFocal":  # experiments/sigmoid_focal.py trains
-                        kwargs["loss_type"] = "Focal"              # it as a Focal Solver
+                    if kwargs.get("loss_type") == LOSS_TYPE:  # trained by experiments/sigmoid_focal.py
+                        kwargs = focal_kwargs(kwargs)
                     solver_module.check_config(kwargs)
         graded = {"config_twolayer.yaml": ("TwoLayerNet", 0.1), "config_vanilla_cnn.yaml": ("VanillaCNN", 1e-4)}
         for name, (model, lr) in graded.items():
