@@ -4,22 +4,32 @@ One convention serves ``.py`` files and notebook code cells alike
 (CONTRIBUTING.md, "Solution regions")::
 
     # BEGIN SOLUTION: <what to implement, in the imperative> [| stub: <one statement>]
+    #: <optional hint lines for the starter, each starting with "#:">
     ...reference code...
     # END SOLUTION
 
-In the starter the region, markers included, becomes, at the indentation of
-the ``BEGIN`` line::
+In the starter the region, markers and hint lines included, becomes the
+course's TODO banner, at the indentation of the ``BEGIN`` line::
 
+    #############################################################################
     # TODO: <what to implement>
-    raise NotImplementedError("<what to implement>")
+    # <hint lines>
+    #############################################################################
+    <the | stub: statement, if one is given (pass, out = None, ...)>
+    #############################################################################
+    #                              END OF YOUR CODE                             #
+    #############################################################################
 
-or, when a ``| stub:`` statement is given, the TODO comment followed by that
-statement (``pass``, ``out = None``, ...).
+Like the course's stubs, the banner does not raise: the code around it (given by
+the course) runs, and the student's tests fail on what the stub leaves unset.
 
 Only this module knows the syntax; the release and its tests import it.
 """
 import re
 
+HINT_RE = re.compile(r"^[ \t]*#:\s?(?P<text>.*?)\s*$")
+RULE = "#" * 77
+END_BANNER = "#" + " " * 30 + "END OF YOUR CODE" + " " * 29 + "#"
 BEGIN_RE = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*:?\s*(?P<text>.*?)\s*$")
 END_RE = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
 # Any mention of a marker, anywhere in a line: what must never reach a student.
@@ -31,8 +41,8 @@ class MarkerError(ValueError):
     """A solution region is malformed (unclosed, nested, END without BEGIN, no description)."""
 
 
-def _stub_lines(indent, text, where):
-    """The starter's replacement for one region whose BEGIN line says `text`."""
+def _split(text, where):
+    """Split a BEGIN line's text into (what to implement, stub statement or None)."""
     stub = None
     if STUB_SEP in text:
         text, stub = (s.strip() for s in text.rsplit(STUB_SEP, 1))
@@ -42,15 +52,23 @@ def _stub_lines(indent, text, where):
     if not text:
         raise MarkerError("%s: say what to implement after 'BEGIN SOLUTION:', "
                           "e.g. '# BEGIN SOLUTION: compute the forward pass'" % where)
-    if stub is None:
-        # A double-quoted literal reads best; repr() handles the rare text with quotes.
-        literal = '"%s"' % text if '"' not in text and "\\" not in text else repr(text)
-        stub = "raise NotImplementedError(%s)" % literal
-    return [indent + "# TODO: " + text, indent + stub]
+    return text, stub
+
+
+def _stub_lines(indent, text, hints, where):
+    """The starter's banner for one region whose BEGIN line says `text` (hints: extra lines)."""
+    text, stub = _split(text, where)
+    lines = [RULE, "# TODO: " + text] + ["# " + h if h else "#" for h in hints] + [RULE]
+    if stub is not None:
+        lines.append(stub)
+    else:
+        lines.append("")  # the empty area the student fills
+    lines += [RULE, END_BANNER, RULE]
+    return [indent + l if l else "" for l in lines]
 
 
 def find_regions(source, where="<source>"):
-    """List the regions of `source` as (begin_line, end_line, indent, text), 0-based lines.
+    """List the regions of `source` as (begin_line, indent, text, end_line, hints), 0-based lines.
 
     Raises MarkerError, naming `where` and the line, if a region is unclosed,
     nested, has an END without a BEGIN, or has no description.
@@ -63,14 +81,18 @@ def find_regions(source, where="<source>"):
                 raise MarkerError("%s:%d: BEGIN SOLUTION inside the region opened at line %d "
                                   "(regions do not nest; close it with '# END SOLUTION' first)"
                                   % (where, i + 1, open_region[0] + 1))
-            open_region = (i, m.group("indent"), m.group("text"))
-            _stub_lines(m.group("indent"), m.group("text"), "%s:%d" % (where, i + 1))  # validate
+            open_region = (i, m.group("indent"), m.group("text"), [])
+            _split(m.group("text"), "%s:%d" % (where, i + 1))  # validate early, with the line
+            continue
         elif END_RE.match(line):
             if open_region is None:
                 raise MarkerError("%s:%d: END SOLUTION without a BEGIN SOLUTION above it"
                                   % (where, i + 1))
-            regions.append((open_region[0], i, open_region[1], open_region[2]))
+            regions.append(open_region[:3] + (i, open_region[3]))
             open_region = None
+        elif open_region is not None and HINT_RE.match(line) and \
+                i == open_region[0] + 1 + len(open_region[3]):
+            open_region[3].append(HINT_RE.match(line).group("text"))  # hint lines follow BEGIN
         elif ANY_MARKER_RE.search(line):
             raise MarkerError("%s:%d: a SOLUTION marker must stand alone on its line as "
                               "'# BEGIN SOLUTION: ...' or '# END SOLUTION'" % (where, i + 1))
@@ -91,9 +113,9 @@ def strip_solutions(source, where="<source>"):
         return source
     lines = source.splitlines()
     out, pos = [], 0
-    for begin, end, indent, text in regions:
+    for begin, indent, text, end, hints in regions:
         out.extend(lines[pos:begin])
-        out.extend(_stub_lines(indent, text, where))
+        out.extend(_stub_lines(indent, text, hints, where))
         pos = end + 1
     out.extend(lines[pos:])
     return "\n".join(out) + ("\n" if source.endswith("\n") else "")

@@ -5,9 +5,9 @@ Three levels:
 - TestBuildFixture: the release of a small made-up repository (layout, links,
   notebooks, atomic replacement);
 - TestRealStarter: the release of this repository: no marker survives, every file
-  compiles and imports, the public tests fail with NotImplementedError on the
-  starter and pass on the reference, the notebooks run up to the first cell that
-  needs student code.
+  compiles and imports, the public tests fail on the starter (at the empty TODO
+  banners, never at an import) and pass on the reference, the notebooks run up to
+  the first cell that needs student code.
 """
 import json
 import os
@@ -24,11 +24,12 @@ sys.path.insert(0, TOOLS)
 from release import make_starter  # noqa: E402
 from release.markers import MarkerError, find_regions, has_marker, strip_solutions  # noqa: E402
 
-DATA = os.path.join(REPO, "part1-convnet", "data", "cifar-10-batches-py")
+# Where `make data` links CIFAR-10 (the course's layout: <part>/data/cifar10/cifar-10-batches-py).
+DATA = os.path.realpath(os.path.join(REPO, "part2-pytorch", "data", "cifar-10-batches-py"))
 PART1, PART2 = "part1-convnet", "part2-pytorch"
 
 # Run a part's public tests one by one; print one JSON record per test (id, outcome,
-# exception type, whether NotImplementedError was raised, first line of the message).
+# exception type, the file of the innermost frame, first line of the message).
 OUTCOMES = textwrap.dedent(r"""
     import json, sys, traceback, unittest
 
@@ -39,13 +40,14 @@ OUTCOMES = textwrap.dedent(r"""
         def _add(self, test, outcome, err=None):
             exc = err[0].__name__ if err else ""
             text = "".join(traceback.format_exception(*err)) if err else ""
+            tb = traceback.extract_tb(err[2]) if err else []
             self.records.append(dict(id=test.id(), outcome=outcome, exc=exc,
-                                     not_implemented="NotImplementedError" in text,
+                                     where=tb[-1].filename if tb else "",
                                      message=str(err[1]).splitlines()[0][:300] if err and str(err[1]) else ""))
         def addSuccess(self, test): self._add(test, "pass")
         def addFailure(self, test, err): self._add(test, "fail", err)
         def addError(self, test, err): self._add(test, "error", err)
-        def addSkip(self, test, reason): self.records.append(dict(id=test.id(), outcome="skip", exc="", not_implemented=False, message=reason))
+        def addSkip(self, test, reason): self.records.append(dict(id=test.id(), outcome="skip", exc="", where="", message=reason))
 
     only = json.loads(sys.argv[1]) if len(sys.argv) > 1 else None
     if only is None:
@@ -73,46 +75,61 @@ def public_test_outcomes(part_dir, only=None, timeout=900):
 
 # ---------------------------------------------------------------- the marker syntax
 class TestMarkers(unittest.TestCase):
-    def test_region_becomes_raise(self):
+    BANNER_TOP = "#" * 77
+    BANNER_END = ["#" * 77, "#" + " " * 30 + "END OF YOUR CODE" + " " * 29 + "#", "#" * 77]
+
+    def banner(self, indent, todo, body, hints=()):
+        """The course's TODO banner, written out independently of markers.py."""
+        lines = [self.BANNER_TOP, "# TODO: " + todo] + ["# " + h if h else "#" for h in hints]
+        lines += [self.BANNER_TOP, body] + self.BANNER_END
+        return "".join((indent + l if l else "") + "\n" for l in lines)
+
+    def test_region_becomes_course_banner(self):
         src = ("def f(x):\n"
                "    \"\"\"Doc.\"\"\"\n"
-               "    y = 1\n"
+               "    y = None\n"
                "    # BEGIN SOLUTION: double x\n"
+               "    #: Hint: multiply by 2.\n"
+               "    #:\n"
+               "    #: Loops are fine.\n"
                "    y = 2 * x\n"
                "    # END SOLUTION\n"
                "    return y\n")
-        self.assertEqual(strip_solutions(src), (
+        out = strip_solutions(src)
+        self.assertEqual(out, (
             "def f(x):\n"
             "    \"\"\"Doc.\"\"\"\n"
-            "    y = 1\n"
-            "    # TODO: double x\n"
-            "    raise NotImplementedError(\"double x\")\n"
+            "    y = None\n" +
+            self.banner("    ", "double x", "", hints=("Hint: multiply by 2.", "", "Loops are fine.")) +
             "    return y\n"))
+        ns = {}
+        exec(compile(out, "<test>", "exec"), ns)
+        self.assertIsNone(ns["f"](3))  # like the course's stubs: no raise, the result stays unset
 
     def test_stub_statement_and_indentation(self):
         src = ("class A:\n"
                "    def __init__(self):\n"
-               "        # BEGIN SOLUTION: define the layers | stub: self.fc = None\n"
-               "        self.fc = 3\n"
-               "        # END SOLUTION\n"
-               "# BEGIN SOLUTION: write helpers here | stub: pass\n"
+               "        if True:\n"
+               "            # BEGIN SOLUTION: define the layers | stub: pass\n"
+               "            self.fc = 3\n"
+               "            # END SOLUTION\n"
+               "# BEGIN SOLUTION: write helpers here | stub: x = None\n"
                "def helper():\n"
                "    return 1\n"
                "# END SOLUTION")
         out = strip_solutions(src)
-        self.assertEqual(out, ("class A:\n"
-                               "    def __init__(self):\n"
-                               "        # TODO: define the layers\n"
-                               "        self.fc = None\n"
-                               "# TODO: write helpers here\n"
-                               "pass"))  # no final newline in, none out
+        expected = ("class A:\n"
+                    "    def __init__(self):\n"
+                    "        if True:\n" +
+                    self.banner("            ", "define the layers", "            pass"[12:]) +
+                    self.banner("", "write helpers here", "x = None"))
+        self.assertEqual(out, expected[:-1])  # no final newline in, none out
         compile(out, "<test>", "exec")
 
-    def test_quotes_in_description(self):
-        out = strip_solutions('# BEGIN SOLUTION: say "hi"\nx = 1\n# END SOLUTION\n')
-        with self.assertRaises(NotImplementedError) as cm:
-            exec(compile(out, "<test>", "exec"), {})
-        self.assertEqual(str(cm.exception), 'say "hi"')
+    def test_hint_lines_only_right_after_begin(self):
+        # a "#:" line inside the code (not directly after BEGIN) is reference code, removed with it
+        src = "# BEGIN SOLUTION: a\nx = 1\n#: not a hint\n# END SOLUTION\n"
+        self.assertEqual(strip_solutions(src), self.banner("", "a", ""))
 
     def test_text_outside_regions_kept(self):
         src = "a = 1\n\n\n   # a comment\nb = 2\n"
@@ -242,8 +259,8 @@ class TestBuildFixture(unittest.TestCase):
     def test_stubs_and_links(self):
         self.build()
         with open(os.path.join(self.out, PART1, "modules", "layer.py")) as f:
-            self.assertEqual(f.read(), "def f(x):\n    \"\"\"Double x.\"\"\"\n    # TODO: double x\n"
-                                       "    raise NotImplementedError(\"double x\")\n")
+            self.assertEqual(f.read(), "def f(x):\n    \"\"\"Double x.\"\"\"\n" +
+                             TestMarkers.banner(TestMarkers, "    ", "double x", ""))
         link = os.path.join(self.out, PART2, "cs7643", "cifar10.py")
         self.assertFalse(os.path.islink(link), "the release must copy the link's target")
         with open(link) as f:
@@ -256,7 +273,8 @@ class TestBuildFixture(unittest.TestCase):
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         self.assertTrue(all(c["outputs"] == [] and c["execution_count"] is None for c in code))
         self.assertNotIn("execution", code[0]["metadata"])
-        self.assertEqual("".join(code[1]["source"]), "# TODO: pick a learning rate\nlr = None")
+        self.assertEqual("".join(code[1]["source"]),
+                         TestMarkers.banner(TestMarkers, "", "pick a learning rate", "lr = None")[:-1])
 
     def test_rebuild_replaces_and_failure_keeps_old_kit(self):
         self.build()
@@ -267,7 +285,7 @@ class TestBuildFixture(unittest.TestCase):
         with self.assertRaises(MarkerError):
             self.build()
         with open(os.path.join(self.out, PART1, "modules", "layer.py")) as f:
-            self.assertIn("NotImplementedError", f.read())  # the previous kit, untouched
+            self.assertIn("# TODO: double x", f.read())  # the previous kit, untouched
         leftovers = [n for n in os.listdir(os.path.dirname(self.out)) if n != "starter"]
         self.assertEqual(leftovers, [], "a failed build must not leave temporary folders")
 
@@ -288,9 +306,12 @@ class TestRealStarter(unittest.TestCase):
         cls.kit = os.path.join(cls.tmp, "starter")
         make_starter.build_starter(REPO, cls.kit, log=lambda msg: None)
         cls.files = kit_files(cls.kit)
-        # What the student's `make data` / first notebook run would fetch.
-        for part in (PART1, PART2):
-            os.symlink(DATA, os.path.join(cls.kit, part, "data", "cifar-10-batches-py"))
+        # What the notebooks' download cell would fetch: the course's layout,
+        # <part>/data/cifar10/cifar-10-batches-py, and Part 2's test set under ./data.
+        for link in (os.path.join(PART1, "data", "cifar10"), os.path.join(PART2, "data", "cifar10"),
+                     os.path.join(PART2, "data")):
+            os.makedirs(os.path.join(cls.kit, link), exist_ok=True)
+            os.symlink(DATA, os.path.join(cls.kit, link, "cifar-10-batches-py"))
         cls.starter_outcomes = {part: public_test_outcomes(os.path.join(cls.kit, part))
                                 for part in (PART1, PART2)}
 
@@ -337,23 +358,19 @@ class TestRealStarter(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, "%s: importing the starter's modules failed:\n%s"
                              % (part, proc.stderr[-3000:]))
 
-    def test_public_tests_fail_with_not_implemented(self):
-        # A test may pass on the starter only if it checks given code (e.g. the seeded
-        # weight init); the others must stop at a stub (or, for the checkpoint tests, at
-        # the missing checkpoint), never at an import error. No test file passes entirely.
+    # Failures that mean the starter is broken, not that a TODO is still empty.
+    BROKEN = ("ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError")
+
+    def test_public_tests_stop_at_the_todos(self):
+        # Like the course's, the starter's TODOs are empty banners: a public test fails where
+        # the student's code would be used (a None output, an unset gradient, a missing
+        # checkpoint), never at an import. A test may pass only if it checks given code.
         for part in (PART1, PART2):
             outcomes = self.starter_outcomes[part]
             self.assertGreater(len(outcomes), 3, part)
             for tid, r in outcomes.items():
                 with self.subTest(test=tid):
-                    self.assertNotIn(r["exc"], ("ImportError", "ModuleNotFoundError", "SyntaxError",
-                                                "NameError", "AttributeError"), r)
-                    if r["outcome"] in ("pass", "skip"):
-                        continue
-                    missing_checkpoint = "checkpoint" in r["message"] or ".pth" in r["message"]
-                    self.assertTrue(r["not_implemented"] or missing_checkpoint,
-                                    "%s should fail with NotImplementedError (or a missing "
-                                    "checkpoint), got %s: %s" % (tid, r["exc"], r["message"]))
+                    self.assertNotIn(r["exc"], self.BROKEN, r)
             for f in sorted({tid.split(".")[1] for tid in outcomes}):
                 with self.subTest(file=f):
                     self.assertTrue(any(r["outcome"] != "pass" for t, r in outcomes.items()
@@ -361,16 +378,18 @@ class TestRealStarter(unittest.TestCase):
                                     "every test of %s/tests/%s.py passes on the starter" % (part, f))
 
     def test_same_tests_pass_on_reference(self):
-        # The tests that stop at a stub on the starter pass on the reference. (The
-        # checkpoint tests, which stop at the missing checkpoint, run in `make test-part2`:
-        # evaluating MyModel twice would double the suite's slowest step.)
+        # The tests that fail on the starter pass on the reference. (The checkpoint tests,
+        # which stop at the missing checkpoint, run in `make test-part2`: evaluating MyModel
+        # twice would double the suite's slowest step.)
         for part in (PART1, PART2):
             tests = sorted(f for f in self.files if f.startswith(part + "/tests/"))
             for f in tests:  # the starter's tests are the reference's, byte for byte
                 with open(os.path.join(self.kit, f), "rb") as a, open(os.path.join(REPO, f), "rb") as b:
                     self.assertEqual(a.read(), b.read(), "%s differs (edited since the kit was "
                                      "built?)" % f)
-            stopped = {t for t, r in self.starter_outcomes[part].items() if r["not_implemented"]}
+            stopped = {t for t, r in self.starter_outcomes[part].items()
+                       if r["outcome"] in ("fail", "error")
+                       and not ("checkpoint" in r["message"] or ".pth" in r["message"])}
             self.assertTrue(stopped, part)
             outcomes = public_test_outcomes(os.path.join(REPO, part), only=stopped)
             self.assertEqual(set(outcomes), stopped)
@@ -391,9 +410,8 @@ class TestRealStarter(unittest.TestCase):
                 with self.assertRaises(CellExecutionError) as cm:
                     run_notebook(path, smoke=True, out=out, timeout=600)
                 err = cm.exception
-                self.assertEqual(err.ename, "NotImplementedError",
-                                 "%s stops at %s: %s, not at a stub's NotImplementedError: a student "
-                                 "running the starter is not told what to implement"
+                self.assertNotIn(err.ename, self.BROKEN + ("FileNotFoundError",),
+                                 "%s stops at %s: %s, before any student code runs"
                                  % (name, err.ename, err.evalue))
                 with open(out) as f:
                     cells = [c for c in json.load(f)["cells"] if c["cell_type"] == "code"]
@@ -401,7 +419,9 @@ class TestRealStarter(unittest.TestCase):
                 failed = [i for i, c in enumerate(ran)
                           if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
                 self.assertEqual(failed, [len(ran) - 1], "only the last cell run may fail")
-                self.assertGreater(len(ran), 1, "no cell ran before the first one needing student code")
+                # set-up, hello check, data and the public tests' cells all run on the starter
+                self.assertTrue(any("pytest" in "".join(c["source"]) for c in ran[:-1]),
+                                "%s stopped before its test cells" % name)
 
 
 if __name__ == "__main__":
