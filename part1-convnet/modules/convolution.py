@@ -2,8 +2,14 @@
 import numpy as np
 
 
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python finds this file."""
+    print("Roger that from convolution.py!")
+
+
 class Conv2D:
-    """A convolution layer with `out_channels` filters of size kernel_size x kernel_size.
+    """A convolution layer with `out_channels` filters; each filter spans all input channels
+    and kernel_size x kernel_size pixels.
 
     Shape:
         - Input: (N, C, H, W) with C = in_channels
@@ -56,21 +62,31 @@ class Conv2D:
 
         Returns:
         - out: output of shape (N, F, H', W')
-
-        Stores in self.cache whatever backward() needs (the unpadded x included).
         """
         self._check_input(x)
-        # BEGIN SOLUTION: compute the convolution output and fill self.cache
-        N = x.shape[0]
-        F = self.out_channels
-        cols, (Ho, Wo) = _im2col(x, self.kernel_size, self.stride, self.padding)
-        # (F, C*k*k) @ (N, C*k*k, H'*W') -> (N, F, H'*W'): one BLAS product per image,
-        # and the result is already in (N, F, ...) order.
+        out = None
+        # BEGIN SOLUTION: implement the forward pass of the convolution layer
+        #: Hint: np.pad can add the zero padding. Loops are allowed; vectorised code is
+        #: not required.
+        N, C, H, W = x.shape
+        F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
+        H_out, W_out = (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1
+        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
+        # im2col through a strided view (no copy): win[n, c, i, j, oh, ow] is the input
+        # pixel at offset (i, j) of output position (oh, ow)'s window. The reshape copies
+        # it once into cols, shape (N, C*k*k, H'*W'), ordered like weight.reshape(F, -1).
+        sN, sC, sH, sW = xp.strides
+        win = np.lib.stride_tricks.as_strided(
+            xp, shape=(N, C, k, k, H_out, W_out),
+            strides=(sN, sC, sH, sW, s * sH, s * sW), writeable=False)
+        cols = win.reshape(N, C * k * k, H_out * W_out)
+        # (F, C*k*k) @ (N, C*k*k, P) -> (N, F, P): one BLAS product per image, already in
+        # (N, F, ...) order.
         out = np.matmul(self.weight.reshape(F, -1), cols)
         out += self.bias[:, None]
-        out = out.reshape(N, F, Ho, Wo)
-        self.cache = (x, cols)
+        out = out.reshape(N, F, H_out, W_out)
         # END SOLUTION
+        self.cache = x
         return out
 
     def backward(self, dout):
@@ -84,74 +100,51 @@ class Conv2D:
         if self.cache is None:
             raise RuntimeError("Conv2D.backward() was called before forward(): run forward(x) "
                                "on the same batch first")
-        # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
-        x, cols = self.cache
-        N, F = dout.shape[:2]
-        dout = dout.reshape(N, F, -1)                                   # (N, F, P), P = H'*W'
-        self.db = dout.sum(axis=(0, 2))
-        # dW[f, q] = sum over images n and positions p of dout[n, f, p] * cols[n, q, p]
-        self.dw = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.weight.shape)
-        self.dx = _conv_input_grad(dout, self.weight, x.shape, self.stride, self.padding)
+        x = self.cache
+        # BEGIN SOLUTION: implement the backward pass: set self.dx, self.dw and self.db
+        #: Hint: loops are allowed. The padding is part of the forward pass, so take it
+        #: into account when computing dx.
+        N, C, H, W = x.shape
+        F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
+        H_out, W_out = dout.shape[2:]
+        d = dout.reshape(N, F, -1)                                      # (N, F, P), P = H'*W'
+        self.db = d.sum(axis=(0, 2))
+
+        # dW[f, q] = sum over images n and positions p of d[n, f, p] * cols[n, q, p], with
+        # cols the same im2col matrix as in forward (rebuilt from the cached x).
+        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
+        sN, sC, sH, sW = xp.strides
+        win = np.lib.stride_tricks.as_strided(
+            xp, shape=(N, C, k, k, H_out, W_out),
+            strides=(sN, sC, sH, sW, s * sH, s * sW), writeable=False)
+        cols = win.reshape(N, C * k * k, H_out * W_out)
+        self.dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.weight.shape)
+
+        # dx: input pixel (c, h, w) was read by output (oh, ow) through kernel offset (i, j)
+        # when h = oh * s + i - p (and likewise w), so for every offset the strided slice
+        # dxp[:, :, i::s, j::s] of the padded gradient receives W[:, :, i, j]^T d.
+        # Overlapping windows add up; the loops run over the k*k kernel offsets only.
+        dxp = np.zeros(xp.shape)
+
+        def window(i, j):
+            return (slice(None), slice(None), slice(i, i + s * H_out, s),
+                    slice(j, j + s * W_out, s))
+
+        # Both branches compute the same sum; which is faster depends on F / C (the
+        # crossover near F = 4 C was measured with bench.py, single-threaded OpenBLAS).
+        if F > 4 * C:
+            # Few input channels (e.g. RGB): one product gives the gradient of every column
+            # at once, (C*k*k, F) @ (N, F, P).
+            dcols = np.matmul(self.weight.reshape(F, -1).T, d).reshape(N, C, k, k, H_out, W_out)
+            for i in range(k):
+                for j in range(k):
+                    dxp[window(i, j)] += dcols[:, :, i, j]
+        else:
+            # Many input channels: a (C, F) @ (N, F, P) product per offset avoids building
+            # the large (N, C*k*k, P) column-gradient matrix.
+            for i in range(k):
+                for j in range(k):
+                    grad = np.matmul(self.weight[:, :, i, j].T, d)
+                    dxp[window(i, j)] += grad.reshape(N, C, H_out, W_out)
+        self.dx = np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W])
         # END SOLUTION
-
-
-# BEGIN SOLUTION: write any helper functions you need here | stub: pass
-def _out_size(H, W, k, stride, padding):
-    return (H + 2 * padding - k) // stride + 1, (W + 2 * padding - k) // stride + 1
-
-
-def _im2col(x, k, stride, padding):
-    """Lay every receptive field of x out as a column: returns (cols, (H', W')).
-
-    cols has shape (N, C*k*k, H'*W'); column p of image n holds the C*k*k input values
-    that output position p looks at, ordered like weight.reshape(F, -1).
-    """
-    N, C, H, W = x.shape
-    p = padding
-    Ho, Wo = _out_size(H, W, k, stride, p)
-    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
-    sN, sC, sH, sW = xp.strides
-    # A view of every window without copying: win[n, c, i, j, oh, ow] =
-    # xp[n, c, oh * stride + i, ow * stride + j]. The reshape below copies it once.
-    win = np.lib.stride_tricks.as_strided(
-        xp, shape=(N, C, k, k, Ho, Wo),
-        strides=(sN, sC, sH, sW, stride * sH, stride * sW), writeable=False)
-    return win.reshape(N, C * k * k, Ho * Wo), (Ho, Wo)
-
-
-def _conv_input_grad(dout, weight, x_shape, stride, padding):
-    """dL/dx for dout of shape (N, F, P): scatter W^T dout back onto the input windows.
-
-    Input pixel (c, h, w) was read by output (oh, ow) through kernel offset (i, j) when
-    h = oh * stride + i - padding (and likewise w), so for every offset the slice
-    dx[:, :, i::stride, j::stride] (in padded coordinates) receives W[:, :, i, j]^T dout.
-    Overlapping windows add up. The loop runs over the k*k kernel offsets only.
-    """
-    N, C, H, W = x_shape
-    F, _, k, _ = weight.shape
-    p = padding
-    Ho, Wo = _out_size(H, W, k, stride, p)
-    dxp = np.zeros((N, C, H + 2 * p, W + 2 * p))
-
-    def window_slice(i, j):
-        return (slice(None), slice(None), slice(i, i + stride * Ho, stride),
-                slice(j, j + stride * Wo, stride))
-
-    # Both branches compute the same sum; which is faster depends on F / C (the crossover
-    # near F = 4 C was measured with bench.py-style timings, single-threaded OpenBLAS).
-    if F > 4 * C:
-        # Few input channels (e.g. RGB): one product gives the gradient of every column of
-        # cols at once, (C*k*k, F) @ (N, F, P); reading dout k*k times would cost more.
-        dcols = np.matmul(weight.reshape(F, -1).T, dout).reshape(N, C, k, k, Ho, Wo)
-        for i in range(k):
-            for j in range(k):
-                dxp[window_slice(i, j)] += dcols[:, :, i, j]
-    else:
-        # Many input channels: a (C, F) @ (N, F, P) product per offset avoids building the
-        # large (N, C*k*k, P) column-gradient matrix.
-        for i in range(k):
-            for j in range(k):
-                grad = np.matmul(weight[:, :, i, j].T, dout)
-                dxp[window_slice(i, j)] += grad.reshape(N, C, Ho, Wo)
-    return np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W]) if p > 0 else dxp
-# END SOLUTION

@@ -2,8 +2,13 @@
 import numpy as np
 
 
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python finds this file."""
+    print("Roger that from linear.py!")
+
+
 class Linear:
-    """out = x @ weight + bias, where each sample of x is first flattened to a vector.
+    """out = x @ weight + bias (i.e. Wx + b), where each sample of x is first flattened.
 
     Shape:
         - Input: (N, d_1, ..., d_k) with d_1 * ... * d_k = in_dim (e.g. (N, C, H, W))
@@ -24,6 +29,9 @@ class Linear:
     def _init_weights(self):
         np.random.seed(1024)
         self.weight = 1e-3 * np.random.randn(self.in_dim, self.out_dim)
+        # Seeding again leaves NumPy's global generator in the same state after every
+        # Linear layer (the Solver's minibatch draws depend on it).
+        np.random.seed(1024)
         self.bias = np.zeros(self.out_dim)
         self.dx = None
         self.dw = None
@@ -37,8 +45,6 @@ class Linear:
 
         Returns:
         - out: output of shape (N, out_dim)
-
-        Stores in self.cache whatever backward() needs.
         """
         x = np.asarray(x)
         per_sample = int(np.prod(x.shape[1:])) if x.ndim >= 2 else 0
@@ -46,10 +52,13 @@ class Linear:
             raise ValueError("Linear expects each sample to have in_dim = %d values in total, "
                              "got input shape %s (%d per sample); check in_dim against the "
                              "previous layer's output" % (self.in_dim, x.shape, per_sample))
-        # BEGIN SOLUTION: compute the affine output and fill self.cache
+        out = None
+        # BEGIN SOLUTION: implement the forward pass of the linear layer
+        #: Hint: flatten each sample first: x has shape (N, d_1, ..., d_k) and
+        #: d_1 * ... * d_k = in_dim.
         out = x.reshape(x.shape[0], -1) @ self.weight + self.bias
-        self.cache = x
         # END SOLUTION
+        self.cache = x
         return out
 
     def backward(self, dout):
@@ -64,8 +73,9 @@ class Linear:
         if self.cache is None:
             raise RuntimeError("Linear.backward() was called before forward(): run forward(x) "
                                "on the same batch first")
-        # BEGIN SOLUTION: compute self.dx, self.dw and self.db from dout and self.cache
         x = self.cache
+        # BEGIN SOLUTION: implement the backward pass: set self.dx, self.dw and self.db
+        #: Hint: dout has shape (N, out_dim); self.dx must have the shape of x.
         x_flat = x.reshape(x.shape[0], -1)
         self.dx = (dout @ self.weight.T).reshape(x.shape)
         self.dw = x_flat.T @ dout

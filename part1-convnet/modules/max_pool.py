@@ -2,10 +2,14 @@
 import numpy as np
 
 
-class MaxPooling:
-    """Max pooling over kernel_size x kernel_size windows taken every `stride` pixels.
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python finds this file."""
+    print("Roger that from max_pool.py!")
 
-    Windows may overlap (stride < kernel_size). Each channel is pooled on its own.
+
+class MaxPooling:
+    """Max pooling of the input: the maximum of kernel_size x kernel_size windows taken
+    every `stride` pixels, each channel on its own. Windows may overlap (stride < kernel_size).
 
     Shape:
         - Input: (N, C, H, W)
@@ -27,7 +31,8 @@ class MaxPooling:
         Returns:
         - out: output of shape (N, C, H', W')
 
-        Stores in self.cache whatever backward() needs.
+        The code after the TODO stores (x, H_out, W_out) in self.cache, so name the
+        output's height and width H_out and W_out.
         """
         x = np.asarray(x)
         if x.ndim != 4:
@@ -36,18 +41,21 @@ class MaxPooling:
         if x.shape[2] < self.kernel_size or x.shape[3] < self.kernel_size:
             raise ValueError("MaxPooling input %s is smaller than its %dx%d window"
                              % (x.shape, self.kernel_size, self.kernel_size))
-        # BEGIN SOLUTION: compute the pooled output and fill self.cache
+        out = None
+        # BEGIN SOLUTION: implement the forward pass of max pooling
+        #: Hint: loops are allowed. Define H_out and W_out, the output's height and width:
+        #: the code below stores them in self.cache.
         k, s = self.kernel_size, self.stride
         N, C, H, W = x.shape
-        Ho, Wo = (H - k) // s + 1, (W - k) // s + 1
-        # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of every
-        # window, so the window maxima are the element-wise maximum of k*k such slices.
-        out = x[:, :, 0:s * Ho:s, 0:s * Wo:s].copy()
+        H_out, W_out = (H - k) // s + 1, (W - k) // s + 1
+        # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of
+        # every window, so the window maxima are the element-wise maximum of k*k slices.
+        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy()
         for i in range(k):
             for j in range(k):
-                np.maximum(out, x[:, :, i:i + s * Ho:s, j:j + s * Wo:s], out=out)
-        self.cache = (x, out)
+                np.maximum(out, x[:, :, i:i + s * H_out:s, j:j + s * W_out:s], out=out)
         # END SOLUTION
+        self.cache = (x, H_out, W_out)
         return out
 
     def backward(self, dout):
@@ -62,19 +70,28 @@ class MaxPooling:
         if self.cache is None:
             raise RuntimeError("MaxPooling.backward() was called before forward(): run "
                                "forward(x) on the same batch first")
-        # BEGIN SOLUTION: compute self.dx from dout and self.cache
-        x, out = self.cache
+        x, H_out, W_out = self.cache
+        # BEGIN SOLUTION: implement the backward pass of max pooling: set self.dx
+        #: Hint: loops are allowed; np.unravel_index may help you find the position of
+        #: each window's maximum.
         k, s = self.kernel_size, self.stride
-        Ho, Wo = out.shape[2:]
+
+        def window(i, j):   # the element at offset (i, j) of every window
+            return (slice(None), slice(None), slice(i, i + s * H_out, s),
+                    slice(j, j + s * W_out, s))
+
+        out = x[window(0, 0)].copy()          # the window maxima, as in forward
+        for i in range(k):
+            for j in range(k):
+                np.maximum(out, x[window(i, j)], out=out)
         dx = np.zeros(x.shape)
-        # Visit the window offsets in row-major order; the first offset whose value equals
-        # the window's maximum wins it (ties go to the first maximum), all windows at once.
+        # Visit the offsets in row-major order; the first offset whose value equals the
+        # window's maximum wins it (ties go to the first maximum), all windows at once.
         unrouted = np.ones(out.shape, dtype=bool)
         for i in range(k):
             for j in range(k):
-                view = (slice(None), slice(None), slice(i, i + s * Ho, s), slice(j, j + s * Wo, s))
-                wins = (x[view] == out) & unrouted
+                wins = (x[window(i, j)] == out) & unrouted
                 unrouted &= ~wins
-                dx[view] += np.where(wins, dout, 0.0)   # += : overlapping windows add up
+                dx[window(i, j)] += np.where(wins, dout, 0.0)   # += : overlapping windows add up
         self.dx = dx
         # END SOLUTION

@@ -2,6 +2,11 @@
 import numpy as np
 
 
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python finds this file."""
+    print("Roger that from relu.py!")
+
+
 class ReLU:
     """Element-wise max(0, x).
 
@@ -22,13 +27,12 @@ class ReLU:
 
         Returns:
         - out: output, of the same shape as x
-
-        Stores in self.cache whatever backward() needs.
         """
-        # BEGIN SOLUTION: compute the ReLU output and fill self.cache
+        out = None
+        # BEGIN SOLUTION: implement the ReLU forward pass
         out = np.maximum(x, 0)
-        self.cache = x
         # END SOLUTION
+        self.cache = x
         return out
 
     def backward(self, dout):
@@ -43,6 +47,8 @@ class ReLU:
         if self.cache is None:
             raise RuntimeError("ReLU.backward() was called before forward(): run forward(x) "
                                "on the same batch first")
-        # BEGIN SOLUTION: compute self.dx from dout and self.cache
-        self.dx = np.where(self.cache > 0, dout, 0.0)
+        dx, x = None, self.cache
+        # BEGIN SOLUTION: implement the ReLU backward pass (compute dx from dout and x)
+        dx = np.where(x > 0, dout, 0.0)
         # END SOLUTION
+        self.dx = dx

@@ -1,4 +1,9 @@
-"""What every optimizer shares: a learning rate and L2 weight regularisation."""
+"""What every optimizer shares: a learning rate and L2 weight regularisation (given)."""
+
+
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python finds this file."""
+    print("Roger that from _base_optimizer.py!")
 
 
 class _BaseOptimizer:
@@ -15,16 +20,14 @@ class _BaseOptimizer:
         self.reg = reg
 
     def update(self, model):
-        """Change the parameters of `model` using the gradients its last backward() left."""
-        raise NotImplementedError("each optimizer implements update(model)")
+        """Change the parameters of `model`; each optimizer overrides this."""
+        pass
 
     def apply_regularization(self, model):
-        """Add the gradient of the L2 penalty, reg * weight, to m.dw of every layer with a weight.
+        """Add the gradient of the L2 penalty, reg * weight, to m.dw of every module with a weight.
 
         Biases are not regularised. Call this after backward() and before the update.
         """
-        # BEGIN SOLUTION: add reg * weight to the weight gradient of every module that has one
         for m in model.modules:
-            if hasattr(m, "weight"):
-                m.dw = m.dw + self.reg * m.weight
-        # END SOLUTION
+            if hasattr(m, 'weight'):
+                m.dw += self.reg * m.weight

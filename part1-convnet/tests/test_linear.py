@@ -1,53 +1,61 @@
-"""Linear: forward as an explicit sum, backward against numeric gradients, 4-D input."""
+"""Linear: forward on fixed inputs with known outputs, backward against numerical gradients."""
 import unittest
 
 import numpy as np
 
 from modules import Linear
-from tests.gradcheck import numeric_gradient, rel_error
-
-
-def affine(x, w, b):
-    """out[n, o] = sum_i x_flat[n, i] * w[i, o] + b[o], written as loops."""
-    xf = x.reshape(x.shape[0], -1)
-    out = np.zeros((x.shape[0], w.shape[1]))
-    for n in range(xf.shape[0]):
-        for o in range(w.shape[1]):
-            out[n, o] = sum(xf[n, i] * w[i, o] for i in range(w.shape[0])) + b[o]
-    return out
+from .utils import *
 
 
 class TestLinear(unittest.TestCase):
-    def setUp(self):
-        rng = np.random.default_rng(0)
-        self.layer = Linear(2 * 3 * 2, 4)
-        self.layer.weight = rng.standard_normal((12, 4))
-        self.layer.bias = rng.standard_normal(4)
-        self.x = rng.standard_normal((3, 2, 3, 2))          # 4-D input, flattened to 12
-        self.dout = rng.standard_normal((3, 4))
+    """The tests of the linear layer."""
 
-    def test_weight_shape(self):
-        layer = Linear(8192, 10)
-        self.assertEqual(layer.weight.shape, (8192, 10))
-        self.assertEqual(layer.bias.shape, (10,))
+    def setUp(self):
+        pass
+
+    def _affine_forward(self, x, w, b):
+        layer = Linear(w.shape[0], w.shape[1])
+        layer.weight = w
+        layer.bias = b
+        return layer.forward(x)
+
+    def _affine_backward(self, x, w, b, dout):
+        layer = Linear(w.shape[0], w.shape[1])
+        layer.weight = w
+        layer.bias = b
+        layer.forward(x)
+        layer.backward(dout)
+        return layer.dx, layer.dw, layer.db
 
     def test_forward(self):
-        out = self.layer.forward(self.x)
-        self.assertEqual(out.shape, (3, 4))
-        self.assertLess(rel_error(out, affine(self.x, self.layer.weight, self.layer.bias)), 1e-12)
+        num_inputs = 2
+        input_shape = (4, 5, 6)
+        output_dim = 3
 
-    def test_backward_numeric(self):
-        L = self.layer
-        L.forward(self.x)
-        L.backward(self.dout)
-        dx = numeric_gradient(lambda v: affine(v, L.weight, L.bias), self.x, self.dout)
-        dw = numeric_gradient(lambda v: affine(self.x, v, L.bias), L.weight.copy(), self.dout)
-        db = numeric_gradient(lambda v: affine(self.x, L.weight, v), L.bias.copy(), self.dout)
-        self.assertEqual(L.dx.shape, self.x.shape)              # the ORIGINAL input shape
-        self.assertLess(rel_error(L.dx, dx), 1e-8)
-        self.assertLess(rel_error(L.dw, dw), 1e-8)
-        self.assertLess(rel_error(L.db, db), 1e-8)
+        input_size = num_inputs * np.prod(input_shape)
+        weight_size = output_dim * np.prod(input_shape)
 
+        x = np.linspace(-0.1, 0.5, num=input_size).reshape(num_inputs, *input_shape)
+        w = np.linspace(-0.2, 0.3, num=weight_size).reshape(np.prod(input_shape), output_dim)
+        b = np.linspace(-0.3, 0.1, num=output_dim)
 
-if __name__ == "__main__":
-    unittest.main()
+        out = self._affine_forward(x, w, b)
+        correct_out = np.array([[1.49834967, 1.70660132, 1.91485297],
+                                [3.25553199, 3.5141327, 3.77273342]])
+        self.assertAlmostEqual(rel_error(out, correct_out), 0, places=8)
+
+    def test_backward(self):
+        x = np.random.randn(10, 2, 3)
+        w = np.random.randn(6, 5)
+        b = np.random.randn(5)
+        dout = np.random.randn(10, 5)
+
+        dx_num = eval_numerical_gradient_array(lambda x: self._affine_forward(x, w, b), x, dout)
+        dw_num = eval_numerical_gradient_array(lambda w: self._affine_forward(x, w, b), w, dout)
+        db_num = eval_numerical_gradient_array(lambda b: self._affine_forward(x, w, b), b, dout)
+
+        dx, dw, db = self._affine_backward(x, w, b, dout)
+
+        self.assertAlmostEqual(rel_error(dx_num, dx), 0, places=8)
+        self.assertAlmostEqual(rel_error(dw_num, dw), 0, places=8)
+        self.assertAlmostEqual(rel_error(db_num, db), 0, places=8)

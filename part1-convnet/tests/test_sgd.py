@@ -1,38 +1,49 @@
-"""SGD with momentum: two steps on a one-layer model, computed by hand."""
+"""SGD with momentum: two steps on a one-layer model, against the saved weights in sgd_weights/."""
+import os
 import unittest
 
 import numpy as np
 
 from modules import ConvNet
 from optimizer import SGD
+from .utils import *
 
 
 class TestSGD(unittest.TestCase):
-    def test_two_momentum_steps(self):
-        model = ConvNet([dict(type="Linear", in_dim=2, out_dim=1)],
-                        dict(type="SoftmaxCrossEntropy"))
-        layer = model.modules[0]
-        layer.weight = np.array([[1.0], [-2.0]])
-        layer.bias = np.array([0.5])
-        opt = SGD(model, learning_rate=0.1, reg=0.5, momentum=0.9)
+    """The test of the momentum update."""
 
-        # Step 1: grad_w = dw + reg * w = [1, 2] + 0.5 * [1, -2] = [1.5, 1.0]
-        #         v_w = -0.1 * grad_w = [-0.15, -0.1];  v_b = -0.1 * 2 = -0.2
-        layer.dw = np.array([[1.0], [2.0]])
-        layer.db = np.array([2.0])                        # the bias is not regularised
-        opt.update(model)
-        np.testing.assert_allclose(layer.weight, [[0.85], [-2.1]])
-        np.testing.assert_allclose(layer.bias, [0.3])
+    def setUp(self):
+        pass
 
-        # Step 2: grad_w = [0, 0] + 0.5 * [0.85, -2.1] = [0.425, -1.05]
-        #         v_w = 0.9 * [-0.15, -0.1] - 0.1 * grad_w = [-0.1775, 0.015]
-        #         v_b = 0.9 * -0.2 - 0.1 * 1 = -0.28
-        layer.dw = np.array([[0.0], [0.0]])
-        layer.db = np.array([1.0])
-        opt.update(model)
-        np.testing.assert_allclose(layer.weight, [[0.85 - 0.1775], [-2.1 + 0.015]])
-        np.testing.assert_allclose(layer.bias, [0.3 - 0.28])
+    def test_sgd(self):
+        model_list = [dict(type='Linear', in_dim=128, out_dim=10)]
+        criterion = dict(type='SoftmaxCrossEntropy')
+        model = ConvNet(model_list, criterion)
 
+        optimizer = SGD(model)
 
-if __name__ == "__main__":
-    unittest.main()
+        # First step
+        np.random.seed(1024)
+        x = np.random.randn(32, 128)
+        np.random.seed(1024)
+        y = np.random.randint(10, size=32)
+        tmp = model.forward(x, y)
+        model.backward()
+        optimizer.update(model)
+
+        # Second step
+        np.random.seed(512)
+        x = np.random.randn(32, 128)
+        np.random.seed(512)
+        y = np.random.randint(10, size=32)
+        tmp = model.forward(x, y)
+        model.backward()
+        optimizer.update(model)
+
+        basedir = os.path.abspath(os.path.dirname(__file__))
+        expected_weights = np.load(os.path.join(basedir, 'sgd_weights', 'w.npy'))
+        expected_bias = np.load(os.path.join(basedir, 'sgd_weights', 'b.npy'))
+
+        self.assertAlmostEqual(np.sum(np.abs(expected_weights - model.modules[0].weight)), 0,
+                               places=6)
+        self.assertAlmostEqual(np.sum(np.abs(expected_bias - model.modules[0].bias)), 0)
