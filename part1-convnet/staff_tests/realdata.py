@@ -2,7 +2,8 @@
 import os
 
 PART = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CIFAR_DIR = os.path.join(PART, "data", "cifar-10-batches-py")
+# The layout of the course's notebook: <part>/data/cifar10/cifar-10-batches-py.
+CIFAR_DIR = os.path.join(PART, "data", "cifar10", "cifar-10-batches-py")
 
 
 def require_cifar10():

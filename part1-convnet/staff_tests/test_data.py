@@ -6,6 +6,7 @@ import unittest
 import numpy as np
 
 from data import get_CIFAR10_data
+from data.data_processing import generate_batched_data, load_CIFAR_batch
 from staff_tests.realdata import require_cifar10
 
 
@@ -57,6 +58,32 @@ class TestGetCIFAR10Data(unittest.TestCase):
     def test_too_many_requested(self):
         with self.assertRaisesRegex(ValueError, "50000 training and 10000 test"):
             get_CIFAR10_data(self.folder, num_training=50000, num_validation=1000)
+
+
+class TestHelpers(unittest.TestCase):
+    def test_load_CIFAR_batch_is_hwc_float(self):
+        folder = require_cifar10()
+        X, Y = load_CIFAR_batch(os.path.join(folder, "test_batch"))
+        raw, labels = raw_batch(folder, "test_batch")
+        self.assertEqual((X.shape, X.dtype), ((10000, 32, 32, 3), np.float64))
+        np.testing.assert_array_equal(X.transpose(0, 3, 1, 2), raw)
+        np.testing.assert_array_equal(Y, labels)
+
+    def test_generate_batched_data_keeps_labels_with_images(self):
+        # Each image's pixels all equal its own label; shuffled batches must still agree.
+        labels = np.arange(23) % 7
+        data = np.broadcast_to(labels[:, None, None, None], (23, 3, 2, 2)).astype(float).copy()
+        import random
+        random.seed(3)
+        batches, batch_labels = generate_batched_data(data, labels, batch_size=5, shuffle=True)
+        self.assertEqual([len(b) for b in batches], [5, 5, 5, 5, 3])
+        for b, l in zip(batches, batch_labels):
+            np.testing.assert_array_equal(b[:, 0, 0, 0], l)
+        order = np.concatenate([b[:, 0, 0, 0] for b in batches])
+        self.assertFalse(np.array_equal(order, labels))          # really shuffled
+        self.assertEqual(sorted(order.tolist()), sorted(labels.tolist()))
+        plain, plain_labels = generate_batched_data(data, labels, batch_size=10, shuffle=False)
+        np.testing.assert_array_equal(np.concatenate(plain_labels), labels)
 
 
 if __name__ == "__main__":

@@ -46,23 +46,30 @@ class TestLayerErrors(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"unknown layer type 'BatchNorm'; valid types "
                                                 r"are: Conv2D, Linear, MaxPooling, ReLU"):
             ConvNet([dict(type="BatchNorm")], dict(type="SoftmaxCrossEntropy"))
-        with self.assertRaisesRegex(ValueError, r"unknown criterion type 'MSE'; valid types "
-                                                r"are: SoftmaxCrossEntropy"):
+        with self.assertRaisesRegex(ValueError, r"Wrong Criterion Passed: 'MSE'; the only "
+                                                r"criterion is dict\(type='SoftmaxCrossEntropy'\)"):
             ConvNet([dict(type="ReLU")], dict(type="MSE"))
+
+    def test_missing_layer_key_is_named(self):
+        with self.assertRaisesRegex(ValueError, r"a Conv2D layer needs the keys in_channels, "
+                                                r"out_channels, kernel_size, stride, padding; "
+                                                r".* lacks stride, padding"):
+            ConvNet([dict(type="Conv2D", in_channels=3, out_channels=8, kernel_size=3)],
+                    dict(type="SoftmaxCrossEntropy"))
 
 
 class TestDataErrors(unittest.TestCase):
-    def test_missing_folder_says_make_data(self):
+    def test_missing_folder_says_how_to_get_it(self):
         with tempfile.TemporaryDirectory() as d:
             missing = os.path.join(d, "cifar-10-batches-py")
-            with self.assertRaisesRegex(FileNotFoundError, r"not found in .*`make data`"):
+            with self.assertRaisesRegex(FileNotFoundError, r"not found in .*'Load the CIFAR10 "
+                                                           r"dataset' cell.*`make data`"):
                 get_CIFAR10_data(missing)
 
-    def test_unverified_folder(self):
-        with tempfile.TemporaryDirectory() as d:
-            open(os.path.join(d, "data_batch_1"), "wb").close()   # present but not CIFAR-10
-            with self.assertRaisesRegex(ValueError, r"incomplete or corrupt.*`make data`"):
-                get_CIFAR10_data(d)
+    def test_too_many_images_requested(self):
+        with tempfile.TemporaryDirectory() as d:     # checked before anything is read
+            with self.assertRaisesRegex(ValueError, "50000 training and 10000 test"):
+                get_CIFAR10_data(d, num_test=20000)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 
 from modules import Conv2D, ConvNet, Linear, MaxPooling, ReLU, SoftmaxCrossEntropy
-from tests.gradcheck import rel_error
+from tests.utils import rel_error
 
 
 def small_net(rng):

@@ -4,11 +4,13 @@ import unittest
 import numpy as np
 
 from modules import ConvNet
-from optimizer import SGD, _BaseOptimizer
+from optimizer import SGD
+from optimizer._base_optimizer import _BaseOptimizer
 
 
 def two_layer_model():
-    return ConvNet([dict(type="Conv2D", in_channels=1, out_channels=1, kernel_size=1),
+    return ConvNet([dict(type="Conv2D", in_channels=1, out_channels=1, kernel_size=1, stride=1,
+                         padding=0),
                     dict(type="ReLU"),
                     dict(type="Linear", in_dim=1, out_dim=2)],
                    dict(type="SoftmaxCrossEntropy"))
@@ -84,6 +86,14 @@ class TestBaseOptimizer(unittest.TestCase):
     def test_defaults(self):
         opt = _BaseOptimizer(two_layer_model())
         self.assertEqual((opt.learning_rate, opt.reg), (1e-4, 1e-3))
+
+    def test_base_update_is_a_no_op(self):
+        model = two_layer_model()
+        before = [m.weight.copy() for m in model.modules if hasattr(m, "weight")]
+        self.assertIsNone(_BaseOptimizer(model).update(model))
+        after = [m.weight for m in model.modules if hasattr(m, "weight")]
+        for b, a in zip(before, after):
+            np.testing.assert_array_equal(a, b)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The notebook's 50-image overfit experiment against an independent torch float64 replica.
 
-Both runs use the SPEC's seeded initialisation and the same minibatch indices, so they must
-agree to rounding error; the final figure is pinned so any change in behaviour is noticed.
+Both runs use the course's seeded initialisation (Linear seeds twice, so the Solver's
+minibatches come from a fresh seed-1024 stream) and the same minibatch indices, so they must
+agree to rounding error. The accuracy history is pinned so any change in behaviour is
+noticed: it ends at 0.88, "slightly under 0.9" as the handout says (README, notebook).
 """
 import unittest
 
@@ -72,8 +74,12 @@ class TestOverfitExperiment(unittest.TestCase):
         np.testing.assert_allclose(losses, ref_losses, rtol=1e-8)
         self.assertEqual(accs, ref_accs)
         self.assertEqual(len(accs), EPOCHS + 1)
-        self.assertAlmostEqual(accs[0], 0.12)
-        self.assertAlmostEqual(accs[-1], 0.96)     # the reference figure quoted in the README
+        np.testing.assert_allclose(accs, [0.18, 0.32, 0.38, 0.34, 0.46, 0.68, 0.76, 0.78, 0.86,
+                                          0.92, 0.88])
+        self.assertAlmostEqual(accs[-1], 0.88)     # the figure quoted in the README and notebook
+        # Linear's second seed: the minibatches are the first draws of a fresh seed-1024 stream.
+        rs = np.random.RandomState(1024)
+        np.testing.assert_array_equal(batches[0], rs.choice(50, BATCH))
 
 
 if __name__ == "__main__":

@@ -76,10 +76,36 @@ class TestSolver(unittest.TestCase):
 
     def test_full_batch_mode(self):
         X, y = dataset(20)
-        model, opt = RecordingModel(), CountingOptimizer()
-        Solver().train(X, y, model, sample_batches=False, num_epochs=3, optimizer=opt)
+        model, opt = RecordingModel(), CountingOptimizer(learning_rate=1.0)
+        _, acc_history = Solver().train(X, y, model, sample_batches=False, num_epochs=3,
+                                        learning_rate_decay=0.5, optimizer=opt)
         self.assertEqual(opt.steps, 3)
         self.assertTrue(all(len(b) == 20 for b in model.batches))
+        # As in the course's Solver, iteration 0 is checked but never ends an epoch: with one
+        # iteration per epoch the rate decays after iterations 1 and 2 only.
+        self.assertEqual(len(acc_history), 3)
+        self.assertAlmostEqual(opt.learning_rate, 0.25)
+
+    def test_verbose_line_format(self):
+        X, y = dataset(20)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            Solver().train(X, y, RecordingModel(), num_epochs=1, batch_size=10,
+                           learning_rate_decay=0.5, verbose=True,
+                           optimizer=CountingOptimizer(learning_rate=0.1))
+        # RecordingModel's cost is the number of forward calls so far; accuracy 0.8 (dataset).
+        self.assertEqual(out.getvalue().splitlines(), [
+            "Finished epoch 0 / 1: cost 1.000000, train: 0.800000, lr 1.000000e-01",
+            "Finished epoch 1 / 1: cost 3.000000, train: 0.800000, lr 5.000000e-02"])
+
+    def test_batch_larger_than_data(self):
+        X, y = dataset(5)
+        with self.assertRaisesRegex(ValueError, r"batch_size \(10\) is larger than the number "
+                                                r"of training samples \(5\)"):
+            Solver().train(X, y, RecordingModel(), batch_size=10, optimizer=CountingOptimizer())
+
+    def test_step_cache(self):
+        self.assertEqual(Solver().step_cache, {})
 
     def test_accuracy_on_a_1000_subset_of_large_sets(self):
         X, y = dataset(2500)
