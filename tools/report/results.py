@@ -1,14 +1,21 @@
 """Gather what the filled report shows from the files the kit produces.
 
 Nothing here is typed by hand: the Part 1 plot is the notebook's train.png; the
-MyModel section comes from part2-pytorch/MYMODEL.md, its config and its run's
-metrics; the long-tailed tables come from the runs' metrics CSVs, read by
-`make results`'s own loader (tools/results/make_results.py) so the deck and the
-README always agree. Anything missing is reported as missing.
+MyModel slide comes from MYMODEL.md, its config and its run's metrics; the
+long-tailed tables come from the runs' metrics CSVs. Anything missing is
+reported as missing, never invented.
+
+All run data is read here, by `load_runs`: every folder with a metrics.csv under
+part2-pytorch/runs/ (or experiments/runs/), with the config of the same name found
+in the staff folders first (experiments/configs/, anything under experiments/),
+then in configs/. Which run goes in which table is decided from the configs
+(loss, beta, gamma, data, schedule), not from folder names, so renaming a run or
+moving its config changes nothing here.
 """
+import csv
+import glob
 import os
 import re
-import sys
 
 import yaml
 
@@ -16,12 +23,13 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PART1 = os.path.join(ROOT, "part1-convnet")
 PART2 = os.path.join(ROOT, "part2-pytorch")
 MISSING = "not available yet"
+CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
-sys.path.insert(0, os.path.join(ROOT, "tools", "results"))
-import make_results  # noqa: E402  (the one reader of runs/<config>/metrics.csv)
-
-CLASSES = make_results.CLASSES
-MYMODEL_RUN = "config_mymodel"
+RUN_ROOTS = ["runs", os.path.join("experiments", "runs")]
+# staff configs first: configs/ holds the course's defaults, which may share a name
+CONFIG_DIRS = [os.path.join("experiments", "configs"), os.path.join("experiments", "**"), "configs"]
+MYMODEL_NOTES = ["MYMODEL.md", os.path.join("experiments", "mymodel", "MYMODEL.md"),
+                 os.path.join("experiments", "MYMODEL.md")]
 
 # ---------------------------------------------------------------- Part 1
 
@@ -32,7 +40,7 @@ def part1_plot(part1=PART1):
     return path if os.path.isfile(path) else None
 
 
-# ---------------------------------------------------------------- MyModel
+# ---------------------------------------------------------------- runs
 
 
 def read_yaml(path):
@@ -43,40 +51,183 @@ def read_yaml(path):
     return cfg
 
 
-def mymodel_info(part2=PART2):
-    """Everything the MyModel slides show; a missing piece is None.
+def flatten(cfg):
+    """A config's sections merged into one dict of keys (the Solver reads them that way)."""
+    out = {}
+    for k, v in (cfg or {}).items():
+        if isinstance(v, dict):
+            out.update(flatten(v))
+        elif k != "description":
+            out[k] = v
+    return out
+
+
+def find_config(name, part2=PART2):
+    """Path of the config <name>.yaml, staff folders first, or None."""
+    for d in CONFIG_DIRS:
+        hits = sorted(glob.glob(os.path.join(part2, d, name + ".yaml"), recursive=True))
+        if hits:
+            return hits[0]
+    return None
+
+
+def load_run(run_dir, part2=PART2):
+    """One run: its metrics (runs/<name>/metrics.csv) and its config; None without tested epochs.
+
+    Returns a dict with
+    - name, dir, cfg (flattened config, {} if none found), cfg_path (or None)
+    - rows: the tested epochs' rows (floats); epochs_done: the last epoch trained
+    - epochs: the configured number of epochs; done: epochs_done >= epochs
+    - final, per_class: top-1 and per-class accuracy (%) of the last tested epoch
+    - best: the best tested epoch's top-1 (%); hours: the run's summed epoch times
+    - confusion: runs/<name>/confusion.csv as a 10x10 list of counts, or None
+    """
+    name = os.path.basename(os.path.normpath(run_dir))
+    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
+        # an epoch that was not tested (test_every > 1) has empty test columns
+        rows = [{k: float(v) if v != "" else None for k, v in r.items()} for r in csv.DictReader(f)]
+    epochs_done = int(rows[-1]["epoch"]) if rows else 0
+    hours = sum(r["seconds"] or 0 for r in rows) / 3600
+    tested = [r for r in rows if r["test_acc"] is not None]
+    if not tested:
+        return None
+    cfg_path = find_config(name, part2)
+    cfg = flatten(read_yaml(cfg_path)) if cfg_path else {}
+    confusion = None
+    cpath = os.path.join(run_dir, "confusion.csv")
+    if os.path.isfile(cpath):
+        with open(cpath, newline="") as f:
+            confusion = [[int(float(x)) for x in row] for row in csv.reader(f)]
+    last = tested[-1]
+    epochs = int(cfg.get("epochs", epochs_done))
+    return {
+        "name": name, "dir": run_dir, "cfg": cfg, "cfg_path": cfg_path, "rows": tested,
+        "epochs_done": epochs_done, "epochs": epochs, "done": epochs_done >= epochs,
+        "final": 100 * last["test_acc"], "best": 100 * max(r["test_acc"] for r in tested),
+        "per_class": [100 * last["class_acc_%d" % i] for i in range(10)],
+        "hours": hours, "confusion": confusion,
+    }
+
+
+def load_runs(part2=PART2):
+    """Every run with tested epochs: {run name: load_run's dict}, in name order."""
+    runs = {}
+    for root in RUN_ROOTS:
+        for path in sorted(glob.glob(os.path.join(part2, root, "*", "metrics.csv"))):
+            run = load_run(os.path.dirname(path), part2)
+            if run is not None and run["name"] not in runs:
+                runs[run["name"]] = run
+    return runs
+
+
+# ---------------------------------------------------------------- the long-tailed tables
+
+
+def is_long_tailed(run):
+    """ResNet-32 trained on the long-tailed set (the Data Wrangling study)."""
+    c = run["cfg"]
+    return c.get("imbalance") == "imbalance" and str(c.get("model", "")).lower().replace("-", "") == "resnet32"
+
+
+def _best(candidates):
+    """The finished run with the best top-1 (unfinished ones only if none has finished), or None."""
+    pool = [r for r in candidates if r["done"]] or list(candidates)
+    return max(pool, key=lambda r: (r["final"], r["name"])) if pool else None
+
+
+def best_ce(runs):
+    """The long-tailed run with plain cross-entropy and the best top-1."""
+    return _best(r for r in runs.values() if is_long_tailed(r) and r["cfg"].get("loss_type") == "CE")
+
+
+def best_focal(runs):
+    """The long-tailed run with the (softmax) CB focal loss and the best top-1."""
+    return _best(r for r in runs.values() if is_long_tailed(r) and r["cfg"].get("loss_type") == "Focal")
+
+
+SCHEDULE_KEYS = ("epochs", "batch_size", "learning_rate", "reg", "steps", "lr_decay", "warmup", "schedule",
+                 "momentum", "seed")
+
+
+def schedule(run):
+    """What a run's training schedule is, as a hashable value (runs with equal ones compare)."""
+    return tuple((k, str(run["cfg"].get(k))) for k in SCHEDULE_KEYS)
+
+
+def beta_sweep(runs):
+    """The β sweep: CB focal runs with γ = 1 on one schedule, one per β, sorted by β.
+
+    If runs were made on several schedules, the schedule with the most distinct β
+    values is the sweep (ties: the longer one). A β run twice keeps its best run.
+    """
+    groups = {}
+    for r in runs.values():
+        c = r["cfg"]
+        if is_long_tailed(r) and c.get("loss_type") == "Focal" and float(c.get("gamma", 1.0)) == 1.0 \
+                and "beta" in c:
+            groups.setdefault(schedule(r), {}).setdefault(float(c["beta"]), []).append(r)
+    if not groups:
+        return []
+    chosen = max(groups.values(), key=lambda g: (len(g), max(r["epochs"] for rs in g.values() for r in rs)))
+    return [_best(chosen[b]) for b in sorted(chosen)]
+
+
+def schedule_text(run):
+    """A run's schedule in words, e.g. '200 epochs, lr 0.1, batch 128'."""
+    c = run["cfg"]
+    return "%d epochs, batch %s, lr %s" % (run["epochs"], c.get("batch_size", "?"), c.get("learning_rate", "?"))
+
+
+def results_plots(part2=PART2):
+    """Every plot `make results` wrote (part2-pytorch/results/*.png): {file name: path}, sorted."""
+    d = os.path.join(part2, "results")
+    if not os.path.isdir(d):
+        return {}
+    return {n: os.path.join(d, n) for n in sorted(os.listdir(d)) if n.endswith(".png")}
+
+
+# ---------------------------------------------------------------- MyModel
+
+
+def mymodel_info(part2=PART2, runs=None):
+    """Everything the MyModel slide shows; a missing piece is None.
 
     Returns a dict with
     - design: the text of MYMODEL.md (markdown), or None
-    - config: config_mymodel.yaml as loaded (sections of keys), or None
+    - run: the run that trained MyModel (load_run's dict; the best if several), or None
+    - config: that run's config file as loaded (sections of keys), or None
+    - config_path: its path relative to part2-pytorch/, or None
     - comment: the comment lines at the top of that file (its authors' notes), or None
-    - run: make_results.load_run's dict for runs/config_mymodel, or None
     - checkpoint: path of checkpoints/mymodel.pth, or None
     """
-    md = os.path.join(part2, "MYMODEL.md")
-    cfg = os.path.join(part2, "configs", MYMODEL_RUN + ".yaml")
-    ckpt = os.path.join(part2, "checkpoints", "mymodel.pth")
+    runs = load_runs(part2) if runs is None else runs
     design = None
-    if os.path.isfile(md):
-        with open(md) as f:
-            design = f.read()
-    config = comment = None
-    if os.path.isfile(cfg):
-        config = read_yaml(cfg)
-        with open(cfg) as f:
+    for rel in MYMODEL_NOTES:
+        if os.path.isfile(os.path.join(part2, rel)):
+            with open(os.path.join(part2, rel)) as f:
+                design = f.read()
+            break
+    run = _best(r for r in runs.values() if r["cfg"].get("model") == "MyModel")
+    config = comment = path = None
+    if run and run["cfg_path"]:
+        path = run["cfg_path"]
+        config = read_yaml(path)
+        with open(path) as f:
             head = []
             for line in f:
                 if not line.startswith("#"):
                     break
                 head.append(line[1:].strip())
         comment = "\n".join(head).strip() or None
+    ckpt = os.path.join(part2, "checkpoints", "mymodel.pth")
     return {
-        "design": design,
-        "config": config,
-        "comment": comment,
-        "run": make_results.load_run(MYMODEL_RUN, part2),
+        "design": design, "run": run, "config": config,
+        "config_path": os.path.relpath(path, part2) if path else None, "comment": comment,
         "checkpoint": ckpt if os.path.isfile(ckpt) else None,
     }
+
+
+# ---------------------------------------------------------------- markdown for slides
 
 
 def _inline(s):
@@ -143,29 +294,3 @@ def markdown_sections(md, pattern):
         if level is not None:
             picked.append(line)
     return "\n".join(picked) if picked else None
-
-
-# ---------------------------------------------------------------- long-tailed study
-
-# (slide key, rows as (label, config stem)) -- the groupings of make_results
-def lt_groups():
-    sweep = [(None, n) for n in make_results.BETA_SWEEP + make_results.GAMMA_SWEEP]
-    return {
-        "lt_ce": [make_results.HEADLINE[0], make_results.SHORT[0]],
-        "lt_beta": sweep,
-        "lt_ce_vs_focal": list(make_results.HEADLINE) + list(make_results.SHORT),
-    }
-
-
-def load_runs(part2=PART2):
-    """Every run any table needs: {config stem: run dict}; runs without metrics are left out."""
-    names = {n for rows in lt_groups().values() for _, n in rows}
-    return {n: r for n in sorted(names) for r in [make_results.load_run(n, part2)] if r is not None}
-
-
-def results_plots(part2=PART2):
-    """Every plot `make results` wrote (part2-pytorch/results/*.png): {file name: path}, sorted."""
-    d = os.path.join(part2, "results")
-    if not os.path.isdir(d):
-        return {}
-    return {n: os.path.join(d, n) for n in sorted(os.listdir(d)) if n.endswith(".png")}

@@ -1,100 +1,120 @@
-"""What the write-up asks, slide by slide, in the handout's order.
+"""The write-up template, slide by slide: the one description everything else follows.
 
-This list is the single source of the deck: `report template` draws it into
-report_template.pptx, `report fill` finds each slide by its key and fills the
-answer area, and the tests check the titles against it.
+The course's template (ORIGINAL_KIT.md section 8) has 18 slides in four sections:
+the theory problem set, the paper review and the write-up (a title slide each, marked
+"DO NOT TAG"), the write-up being split again into Part 1, My CNN Model and Data
+Wrangling (a section slide each, also "DO NOT TAG"). Gradescope outlines are made for
+that order, so it is kept slide for slide. The wording of the prompts is ours.
+
+`template.py` draws this list; `fill.py` finds each slide again by its key (stored as
+the slide's name inside the .pptx) and the tests check the deck against it.
 """
 from collections import namedtuple
 
-# key:    stable id, stored as the slide's name in the .pptx (fill looks slides up by it)
-# title:  the slide title students tag in Gradescope
-# ask:    the question, stated on the slide
-# answer: what goes in the answer area: "text", "image" or "table"
-Slide = namedtuple("Slide", "key title ask answer")
+from pptx.dml.color import RGBColor
 
-PAPER1 = ("Paper 1: Geirhos et al., \"ImageNet-trained CNNs are biased towards texture; increasing "
-          "shape bias improves accuracy and robustness\" (ICLR 2019)")
-PAPER2 = ("Paper 2: Zamir et al., \"Taskonomy: Disentangling Task Transfer Learning\" (CVPR 2018)")
-WORD_LIMIT = "At most 350 words."
+RED, BLUE = RGBColor(0xFF, 0x00, 0x00), RGBColor(0x00, 0x70, 0xC0)
+DO_NOT_TAG = "DO NOT TAG"
+DOC_TITLE = "Assignment 2 Writeup"  # the file's core title property
+
+# A run of text with its own format (size in pt; None = the placeholder's default);
+# a paragraph is a list of runs, a text a list of paragraphs ([] = an empty line).
+Run = namedtuple("Run", "text size bold color")
+Run.__new__.__defaults__ = (None, False, None)
+
+
+def plain(text, size=None):
+    return [Run(text, size)]
+
+
+# kind:   "title" (a section's title slide), "section" (a section text box), "prompt" (a
+#         title box holding the question), "body" (a body placeholder at the top, maybe
+#         more prompt boxes and a table)
+# layout: one of layouts.NAMES
+# text:   the paragraphs of the title box / body placeholder / section box
+# place:  (left, top, width, height) in inches of that box; None keeps the layout's
+# boxes:  further prompt text boxes: ((left, top, width, height), paragraphs)
+# table:  for the three per-class tables: (row labels, (left, top, width, height))
+# subtitle: whether a title slide keeps its (empty) subtitle placeholder
+Slide = namedtuple("Slide", "key kind layout text place boxes table subtitle")
+Slide.__new__.__defaults__ = (None, (), None, True)
+
+MORE_ROOM = " You may add more slides right after this one."
+
+
+def _title(key, heading, subtitle=True):
+    return Slide(key, "title", "TITLE", [plain(heading, 40), [Run(DO_NOT_TAG, 24, True, RED)]],
+                 subtitle=subtitle)
+
+
+def _section(key, heading):
+    return Slide(key, "section", "TITLE_AND_BODY", [plain(heading, 36), [Run(DO_NOT_TAG, 24, True, RED)]],
+                 place=SECTION_BOX)
+
+
+def _theory(key, number):
+    return Slide(key, "prompt", "TITLE_ONLY", [
+        [Run("Theory PS Q%d. " % number, 12),
+         Run("Show your work: an answer without it cannot receive full credit.", 12, color=RED),
+         Run(MORE_ROOM, 12)],
+        [],
+        plain("Draw a box around each of your final answers.", 12),
+    ], place=PROMPT_BOX)
+
+
+def _prompt(key, text):
+    return Slide(key, "prompt", "TITLE_ONLY", [plain(text, 12)], place=PROMPT_BOX)
+
+
+PROMPT_BOX = (0.12, 0.07, 9.81, 5.42)    # the title box of slides 2-8 fills the slide
+SECTION_BOX = (0.70, 2.09, 8.61, 1.41)   # the section text box of slides 10, 12, 14
+TOP_BODY = (0.30, 0.15, 9.40, 0.80)      # a body placeholder holding a one-line prompt
+
+# The header row of the three tables, as the course's template has it (the first three
+# cells break the line after "Class"; the others do not).
+TABLE_HEADER = ["", "Class \n0", "Class\n1", "Class\n2"] + ["Class %d" % i for i in range(3, 10)]
 
 SLIDES = [
-    Slide("q1a", "Theory Q1 (a): the dimensions of A",
-          "A 3×3 kernel W is applied to a single-channel 3×3 input X with stride 4 and zero padding 2 "
-          "(cross-correlation: the kernel is not flipped). Flatten X row-major, without the padding, "
-          "into x, and the output Y row-major into y, so that y = A x. What are the dimensions of A? "
-          "Show your work.", "text"),
-    Slide("q1b", "Theory Q1 (b): the entries of A",
-          "Write down every entry of A for the convolution of Q1 (a), in terms of w(0,0) … w(2,2). "
-          "Show your work.", "text"),
-    Slide("q2_x2", "Theory Q2: W and b at x = 2",
-          "For h(x) = W3·max{0, W2·max{0, W1·x + b1} + b2} + b3 with W1 = [1.5, 0.5]ᵀ, b1 = [0, 1]ᵀ, "
-          "W2 = [[1, 2], [2, 1]], b2 = [0, 1]ᵀ, W3 = [1, 1], b3 = −1: find W and b with "
-          "dh/dx at x0 = W and W·x0 + b = h(x0), at x0 = 2. Show your work.", "text"),
-    Slide("q2_xm1", "Theory Q2: W and b at x = −1",
-          "The network of Q2: find W and b (the slope of h at x0 and the intercept with "
-          "W·x0 + b = h(x0)) at x0 = −1. Show your work.", "text"),
-    Slide("q2_x1", "Theory Q2: W and b at x = 1",
-          "The network of Q2: find W and b (the slope of h at x0 and the intercept with "
-          "W·x0 + b = h(x0)) at x0 = 1. Show your work.", "text"),
-    Slide("q3", "Theory Q3: dead ReLU neurons",
-          "A ReLU gives zero gradient wherever its input is negative, which can create \"dead\" "
-          "neurons. In practice this is seldom a serious problem. Why?", "text"),
-    Slide("paper_choice", "Paper review: your choice",
-          "Choose ONE paper and say which.\n" + PAPER1 + "\n" + PAPER2, "text"),
-    Slide("paper_review", "Paper review: the review",
-          "A short review of the paper you chose: its main contribution and key insights; its "
-          "strengths and weaknesses; your personal takeaway (novelty against other work you "
-          "know, future directions the authors did not address, anything noteworthy). "
-          + WORD_LIMIT, "text"),
-    Slide("paper1_q1", "Paper 1 (texture bias), question 1",
-          "Why would we care about the biases of a neural network, even if it does well on the "
-          "training set? Should we want the network to have the same biases as humans? Why or "
-          "why not? " + WORD_LIMIT + " (Answer only if you chose Paper 1.)", "text"),
-    Slide("paper1_q2", "Paper 1 (texture bias), question 2",
-          "Why would training on stylized images change the bias of the network, and why might "
-          "this bias generalize better to datasets with corruptions? " + WORD_LIMIT
-          + " (Answer only if you chose Paper 1.)", "text"),
-    Slide("paper2_q1", "Paper 2 (Taskonomy), question 1",
-          "Do the task pairs with stronger arrows (better transfer) make sense? Pick one pair "
-          "that transfers well and one that transfers badly and conjecture why, reasoning about "
-          "low-level (edges), mid-level (parts) and high-level (abstract, classification) "
-          "features. " + WORD_LIMIT + " (Answer only if you chose Paper 2.)", "text"),
-    Slide("paper2_q2", "Paper 2 (Taskonomy), question 2",
-          "What does this say about using deep learning across tasks in practice? How could this "
-          "information help guess where to transfer from for a new target task? " + WORD_LIMIT
-          + " (Answer only if you chose Paper 2.)", "text"),
-    Slide("part1_curve", "Part 1: training curve",
-          "The plot of training accuracy from the notebook's experiment: the given ConvNet "
-          "trained on 50 CIFAR-10 images (final accuracy slightly under 0.9). Paste train.png.",
-          "image"),
-    Slide("mymodel_arch", "MyModel: architecture",
-          "Describe your network (section 2.2): its layers, and why you designed it this way. "
-          "Borrowed ideas are fine; a published network as-is is not.", "text"),
-    Slide("mymodel_hparams", "MyModel: hyper-parameters",
-          "The training set-up of your network: optimiser, learning rate and schedule, batch "
-          "size, epochs, regularisation, data augmentation, and how you chose them.", "text"),
-    Slide("mymodel_acc", "MyModel: final accuracy",
-          "The final test accuracy of your network on CIFAR-10 (the checkpoint you submit).",
-          "text"),
-    Slide("lt_ce", "Long-tailed CIFAR-10: ResNet-32 with CE",
-          "ResNet-32 trained with cross-entropy on the long-tailed (imbalanced) CIFAR-10: the "
-          "per-class test accuracy for classes 0 to 9, and the overall accuracy. Tune it to get "
-          "the best result you can.", "table"),
-    Slide("lt_beta", "Long-tailed CIFAR-10: CB focal loss for several β",
-          "ResNet-32 with the class-balanced focal loss on the long-tailed data, for several "
-          "values of β: per-class test accuracy for classes 0 to 9, and the overall accuracy, "
-          "one row per β.", "table"),
-    Slide("lt_ce_vs_focal", "Long-tailed CIFAR-10: CE against CB focal loss",
-          "Your best ResNet-32 with CE against your best with CB focal loss: per-class test "
-          "accuracy for classes 0 to 9, and the overall accuracy.", "table"),
-    Slide("lt_explain", "Long-tailed CIFAR-10: observations and explanations",
-          "What do you observe in the tables above (the effect of β; CE against CB focal, on "
-          "frequent and rare classes)? Explain why, with deep-learning reasoning, not only "
-          "what happened.", "text"),
+    _title("theory", "Assignment 2 Theory Problem Set"),
+    _theory("theory_q1", 1),
+    _theory("theory_q2", 2),
+    _prompt("theory_q3", "Theory PS Q3. Keep your answer short, but make it complete."),
+    _title("paper", "Assignment 2 Paper Review", subtitle=False),
+    _prompt("paper_review", "Paper review. Write a short review of the paper you chose."),
+    _prompt("paper_q1", "Paper specific Q1." + MORE_ROOM),
+    _prompt("paper_q2", "Paper specific Q2." + MORE_ROOM),
+    _title("writeup", "Assignment 2 Writeup"),
+    _section("part1", "Part-1 ConvNet"),
+    Slide("part1_curve", "body", "TITLE_AND_BODY",
+          [plain("Place the training curve of the Part 1 experiment here.", 14)], place=TOP_BODY),
+    _section("mymodel", "My CNN Model"),
+    Slide("mymodel_design", "body", "TITLE_AND_BODY",
+          [plain("Describe the design of your model in plain text, and justify the choices you made.", 14)],
+          place=(0.30, 0.15, 9.40, 1.65),
+          boxes=[((0.30, 1.90, 9.40, 2.20), [plain("Describe your choice of hyper-parameters, and justify it.", 14)]),
+                 ((0.30, 4.20, 9.40, 1.20), [plain("Final accuracy of your model on the validation set:", 14)])]),
+    _section("lt", "Data Wrangling"),
+    Slide("lt_ce", "body", "TITLE_AND_BODY",
+          [plain("Results of the regular cross-entropy (CE) loss on the imbalanced CIFAR-10. Tune it, "
+                 "then fill in the best per-class accuracy you obtained.", 14)],
+          place=(0.30, 0.15, 9.40, 2.30), table=(["CE Loss"], (0.47, 2.63, 8.89, 1.33))),
+    Slide("lt_beta", "body", "TITLE_AND_BODY",
+          [plain("Results of the CB-Focal loss on the imbalanced CIFAR-10. In addition, tune beta: fill in "
+                 "the per-class accuracy for each beta you tried, and add rows as needed.", 14)],
+          place=(0.30, 0.15, 9.40, 2.30), table=(["beta=?", "beta=?"], (0.14, 2.63, 9.16, 1.99))),
+    Slide("lt_compare", "body", "TITLE_AND_BODY",
+          [plain("Put your CE loss results and your best CB-Focal results side by side.", 14)],
+          place=(0.30, 0.15, 9.40, 2.30), table=(["CE Loss", "CB-Focal"], (0.41, 2.61, 9.39, 1.99))),
+    Slide("lt_explain", "body", "TITLE_AND_BODY", [
+        plain("Describe the observations you made, and explain them.", 18),
+        [Run("Explain ", 9, color=BLUE), Run("WHY", 9, True, BLUE),
+         Run(" your results turn out the way they do, using ML theory or intuition, and justify your "
+             "methodology. ", 9, color=BLUE),
+         Run("DO NOT", 9, True, BLUE),
+         Run(" merely describe the results. Present them so that your key observations stand out."
+             + MORE_ROOM, 9, color=BLUE)],
+    ], place=(0.30, 0.15, 9.40, 5.30)),
 ]
-
-TITLE = "CS7643 Assignment 2: CNNs on CIFAR-10, write-up"
-TITLE_ASK = "Name, GT username, and the collaborators you discussed with (or \"none\")."
 
 KEYS = [s.key for s in SLIDES]
 BY_KEY = {s.key: s for s in SLIDES}
