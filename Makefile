@@ -90,6 +90,8 @@ results: setup
 .PHONY: report
 report: setup data
 	PYTHONPATH=tools $(PY) -m report template
+	@git diff --quiet -- report_template.pptx 2>/dev/null || \
+		echo "report: report_template.pptx differs from the committed one: the slides changed, commit it"
 	PYTHONPATH=tools $(PY) -m report fill
 # ---------------------------------------------------------------- end report
 

@@ -1,10 +1,11 @@
 """The write-up: report_template.pptx, the theory answer key, and the filled reference report.
 
-slides.py      what each slide asks, in the handout's order (the one list everything follows)
-deck.py        python-pptx drawing, lookup and reproducible saving
+slides.py      the course's 18 slides: kind, layout, prompt, place, table (the one list everything follows)
+layouts.py     python-pptx's layouts made 16:9 and named like the course's (Google Slides' names)
+deck.py        python-pptx drawing, lookup, filling and reproducible saving
 template.py    builds report_template.pptx from slides.py
 answer_key.py  the theory answers, computed (checked against torch in tools/tests/test_report.py)
-results.py     reads Part 1's plot, MyModel's files and the long-tailed runs' metrics
+results.py     reads Part 1's plot, MyModel's files and every run's metrics (the one reader of runs)
 mymodel_eval.py  test accuracy of checkpoints/mymodel.pth (cached by the checkpoint's hash)
 imports.py     import a name from a part folder without leaving its packages in sys.modules
 fill.py        fills the template: `make report`
