@@ -36,8 +36,10 @@ $(VENV_STAMP): requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# One verified copy in the cache, linked as cifar-10-batches-py where the notebooks and tests
+# look: Part 1's notebook and Part 2's Solver under <part>/data/cifar10, Part 2's tests under ./data.
 data: setup
-	@$(PY) $(P1)/cs7643/cifar10.py --cache $(DATA_CACHE) $(P1)/data $(P2)/data
+	@$(PY) $(P1)/cs7643/fetch.py --cache $(DATA_CACHE) $(P1)/data/cifar10 $(P2)/data/cifar10 $(P2)/data
 
 # ---------------------------------------------------------------- tests
 test: setup data test-part1 test-part2 test-tools

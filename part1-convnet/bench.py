@@ -23,7 +23,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=1, help="threads for BLAS and torch (default 1)")
     p.add_argument("--repeat", type=int, default=20, help="timed runs per case (median reported)")
-    p.add_argument("--data", default="data/cifar-10-batches-py", help="CIFAR-10 folder")
+    p.add_argument("--data", default="data/cifar10/cifar-10-batches-py", help="CIFAR-10 folder")
     return p.parse_args()
 
 

@@ -24,6 +24,11 @@ def run_notebook(path, smoke=False, out=None, timeout=1800):
     if smoke:
         os.environ["CS7643_SMOKE"] = "1"
     os.environ.setdefault("TQDM_DISABLE", "1")
+    # The notebooks run `!pytest ...` in a shell: make it this Python's pytest (e.g. the
+    # kit's .venv) even when that environment is not activated.
+    bindir = os.path.dirname(os.path.abspath(sys.executable))
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bindir:
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": os.path.dirname(path)}})
     try:

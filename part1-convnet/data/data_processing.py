@@ -72,30 +72,40 @@ def get_CIFAR10_data(root, num_training=49000, num_validation=1000, num_test=100
         raise ValueError("CIFAR-10 has 50000 training and 10000 test images; asked for "
                          "%d + %d training/validation and %d test"
                          % (num_training, num_validation, num_test))
-    X_train, y_train, X_test, y_test = load_CIFAR10(root)
+    X_train, y_train, X_test, y_test = _load_uint8(root)
 
-    # The validation images are the ones right after the training images.
-    mask = range(num_training, num_training + num_validation)
-    X_val = X_train[mask]
-    y_val = y_train[mask]
-    mask = range(num_training)
-    X_train = X_train[mask]
-    y_train = y_train[mask]
-    mask = range(num_test)
-    X_test = X_test[mask]
-    y_test = y_test[mask]
+    # The validation images are the ones right after the training images. Only the images
+    # returned are converted to float64 (all 60000 would take 1.5 GB).
+    X_val = X_train[num_training:num_training + num_validation].astype("float")
+    y_val = y_train[num_training:num_training + num_validation]
+    X_train = X_train[:num_training].astype("float")
+    y_train = y_train[:num_training]
+    X_test = X_test[:num_test].astype("float")
+    y_test = y_test[:num_test]
 
     # Centre every set on the mean training image (computed on the training split only).
     mean_image = np.mean(X_train, axis=0)
     X_train -= mean_image
     X_val -= mean_image
     X_test -= mean_image
-
-    # Channels first: (N, 32, 32, 3) -> (N, 3, 32, 32).
-    X_train = X_train.transpose(0, 3, 1, 2).copy()
-    X_val = X_val.transpose(0, 3, 1, 2).copy()
-    X_test = X_test.transpose(0, 3, 1, 2).copy()
     return X_train, y_train, X_val, y_val, X_test, y_test
+
+
+def _load_uint8(ROOT):
+    """Like load_CIFAR10, but the images stay uint8 and channels-first: (N, 3, 32, 32)."""
+    if not os.path.isfile(os.path.join(ROOT, "data_batch_1")):
+        raise FileNotFoundError("CIFAR-10 was not found in %r (expected the cifar-10-batches-py "
+                                "folder, holding data_batch_1..5 and test_batch); %s"
+                                % (ROOT, _HOW_TO_GET))
+    parts = []
+    for name in ["data_batch_%d" % b for b in range(1, 6)] + ["test_batch"]:
+        with open(os.path.join(ROOT, name), "rb") as f:
+            d = pickle.load(f, encoding="latin1")
+        parts.append((np.asarray(d["data"], dtype=np.uint8).reshape(-1, 3, 32, 32),
+                      np.array(d["labels"])))
+    Xtr = np.concatenate([p[0] for p in parts[:5]])
+    Ytr = np.concatenate([p[1] for p in parts[:5]])
+    return Xtr, Ytr, parts[5][0], parts[5][1]
 
 
 def generate_batched_data(data, label, batch_size=10, shuffle=True):

@@ -60,6 +60,30 @@ class TestGetCIFAR10Data(unittest.TestCase):
             get_CIFAR10_data(self.folder, num_training=50000, num_validation=1000)
 
 
+class TestCourseProcedure(unittest.TestCase):
+    def test_same_arrays_as_the_course_steps(self):
+        # The course's steps: float HWC batches, range-mask splits, mean image subtracted in
+        # HWC, then transposed copies. Ours converts only the returned images; the arrays
+        # must be bit-identical (checked on data_batch_1 to keep memory small).
+        folder = require_cifar10()
+        ours = get_CIFAR10_data(folder, num_training=3000, num_validation=500, num_test=200)
+        X, y = load_CIFAR_batch(os.path.join(folder, "data_batch_1"))
+        Xt, yt = load_CIFAR_batch(os.path.join(folder, "test_batch"))
+        X_val, y_val = X[range(3000, 3500)], y[range(3000, 3500)]
+        X_train, y_train = X[range(3000)], y[range(3000)]
+        X_test, y_test = Xt[range(200)], yt[range(200)]
+        mean_image = np.mean(X_train, axis=0)
+        X_train -= mean_image
+        X_val -= mean_image
+        X_test -= mean_image
+        course = [X_train.transpose(0, 3, 1, 2).copy(), y_train,
+                  X_val.transpose(0, 3, 1, 2).copy(), y_val,
+                  X_test.transpose(0, 3, 1, 2).copy(), y_test]
+        for a, b in zip(ours, course):
+            self.assertEqual(a.dtype, b.dtype)
+            np.testing.assert_array_equal(a, b)
+
+
 class TestHelpers(unittest.TestCase):
     def test_load_CIFAR_batch_is_hwc_float(self):
         folder = require_cifar10()
