@@ -1,9 +1,9 @@
-"""A small copy of CIFAR-10 for the notebook's smoke mode (CS7643_SMOKE=1, used by CI).
+"""Smoke mode of the Part 2 notebook (CS7643_SMOKE=1, used by CI; staff only).
 
-`small_cifar_prefix()` writes the first images of each split (real CIFAR-10, in the
-official layout) into a temporary folder and returns that folder, to be used as the
-Solver's `path_prefix`: runs then take seconds, and their checkpoints and metrics
-land in the temporary folder instead of overwriting the real ones.
+smoke_kwargs() returns Solver keyword arguments that make a run take seconds: one
+epoch on a small copy of real CIFAR-10 (the first images of every class) written to a
+temporary folder, with the test set and the checkpoints there too, so a smoke run
+never overwrites the real checkpoints.
 """
 import atexit
 import os
@@ -12,28 +12,34 @@ import tempfile
 
 import numpy as np
 
-from . import cifar10
+from . import fetch
 
 
-def small_cifar_prefix(data_dir="data", n_train=1000, n_test=200):
-    """Return a temporary folder holding data/cifar-10-batches-py with n_train + n_test images.
+def small_cifar_prefix(data_dir="data/cifar10", n_train=1000, n_test=200):
+    """A temporary folder holding data/cifar10/cifar-10-batches-py with n_train + n_test images.
 
     Inputs:
-    - data_dir: the folder holding the verified cifar-10-batches-py
-    - n_train, n_test: how many images to keep: the first n / 10 of every class, so the
-      classes stay balanced as in the full data
+    - data_dir: the folder holding the verified cifar-10-batches-py (fetched if missing)
+    - n_train, n_test: images to keep, the first n / 10 of every class (balanced classes)
     """
-    source = cifar10.ensure_cifar10(data_dir)
-    train_x, train_y, test_x, test_y = cifar10.load_arrays(source)
+    source = fetch.ensure_cifar10(data_dir)
+    train_x, train_y, test_x, test_y = fetch.load_arrays(source)
     train_x, train_y = _balanced_head(train_x, train_y, n_train // 10)
     test_x, test_y = _balanced_head(test_x, test_y, n_test // 10)
     prefix = tempfile.mkdtemp(prefix="cs7643-smoke-")
     atexit.register(shutil.rmtree, prefix, True)
-    folder = os.path.join(prefix, "data", cifar10.FOLDER)
+    folder = os.path.join(prefix, "data", "cifar10", fetch.FOLDER)
     os.makedirs(folder)
-    cifar10.write_batches(folder, train_x, train_y, test_x, test_y)
-    cifar10._write_stamp(folder)  # a subset cannot pass the full data's content check
+    fetch.write_batches(folder, train_x, train_y, test_x, test_y)
+    fetch._write_stamp(folder)  # a subset cannot pass the full data's content check
     return prefix
+
+
+def smoke_kwargs(data_dir="data/cifar10"):
+    """Solver keyword arguments for a run of a few seconds that writes only to a temporary folder."""
+    prefix = small_cifar_prefix(data_dir)
+    return {"path_prefix": prefix, "test_root": os.path.join(prefix, "data", "cifar10"),
+            "checkpoint_dir": os.path.join(prefix, "checkpoints"), "epochs": 1}
 
 
 def _balanced_head(x, y, per_class):

@@ -14,6 +14,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+def hello_do_you_copy():
+    """Prints a line, so the notebook can check that Python sees this file."""
+    print("Roger that from focal_loss.py!")
+
+
 def reweight(cls_num_list, beta=0.9999):
     """Per-class weights from the effective number of samples.
 
@@ -30,8 +35,7 @@ def reweight(cls_num_list, beta=0.9999):
         raise ValueError("beta must be in [0, 1), got %r" % (beta,))
     if min(cls_num_list) < 1:
         raise ValueError("every class needs at least one sample, got counts %s" % list(cls_num_list))
-    per_cls_weights = None
-    # BEGIN SOLUTION: compute the class-balanced weights, normalised to sum to C
+    # BEGIN SOLUTION: compute the per-class weights from the effective number of samples, normalised to sum to the number of classes | stub: per_cls_weights = None
     counts = torch.as_tensor(cls_num_list, dtype=torch.float64)
     if beta == 0:
         per_cls_weights = torch.ones_like(counts)  # E_n = 1 for every class: no reweighting
@@ -70,7 +74,7 @@ class FocalLoss(nn.Module):
     def forward(self, input, target):
         """Return the mean class-balanced focal loss of the batch (a scalar tensor)."""
         loss = None
-        # BEGIN SOLUTION: compute the softmax focal loss from log_softmax, weighted per class
+        # BEGIN SOLUTION: implement the (softmax) focal loss, weighted per class
         # at least float32 (also under autocast): log-probabilities need the precision
         input = input.to(torch.promote_types(input.dtype, torch.float32))
         log_p = F.log_softmax(input, dim=1).gather(1, target.view(-1, 1)).squeeze(1)

@@ -1,29 +1,76 @@
-"""Your own network's checkpoint on the CIFAR-10 test set: three thresholds, one test each."""
-import os
+import pathlib
 import unittest
 
-from tests.checkpoint_eval import checkpoint_path, evaluate_checkpoint
+import torch
+import torchvision  # noqa: F401
+import torchvision.transforms as transforms
 
-CHECKPOINT = checkpoint_path("mymodel.pth")
+from data import CIFAR10  # torchvision's CIFAR10, checked by content (accepts mirror-built data)
+from models import *  # noqa: F401,F403
+
+# the part2-pytorch folder
+basedir = pathlib.Path(__file__).parent.parent.resolve()
 
 
-@unittest.skipUnless(os.path.exists(CHECKPOINT),
-                     "checkpoints/mymodel.pth does not exist yet: train MyModel with its config first")
+def accuracy(output, target):
+    """Fraction of the batch whose highest score is the true class."""
+    batch_size = target.shape[0]
+    _, pred = torch.max(output, dim=-1)
+    correct = pred.eq(target).sum() * 1.0
+    return correct / batch_size
+
+
+class AverageMeter(object):
+    """Keeps the latest value and the average, weighted by batch size."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.val = 0
+        self.avg = 0
+        self.sum = 0
+        self.count = 0
+
+    def update(self, val, n=1):
+        self.val = val
+        self.sum += val * n
+        self.count += n
+        self.avg = self.sum / self.count
+
+
+def evaluate(model):
+    """Top-1 accuracy of `model` on the CIFAR-10 test set (in ./data, relative to where you run)."""
+    transform = transforms.Compose([
+        transforms.ToTensor(),
+        transforms.Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)),
+    ])
+    test_dataset = CIFAR10(root="./data", train=False, download=True, transform=transform)
+    test_loader = torch.utils.data.DataLoader(test_dataset, batch_size=100, shuffle=False, num_workers=2)
+    acc = AverageMeter()
+    for data, target in test_loader:
+        out = model(data)
+        batch_acc = accuracy(out, target)
+        acc.update(batch_acc, out.shape[0])
+    return acc.avg
+
+
 class TestMyModel(unittest.TestCase):
+    """Your own network: three thresholds, one test each (the accuracy is computed once)."""
+
     @classmethod
     def setUpClass(cls):
-        from models import MyModel
-        cls.acc = evaluate_checkpoint(MyModel(), CHECKPOINT)
+        model = MyModel()  # noqa: F405
+        model.eval()
+        state_dict = torch.load(str(basedir) + "/checkpoints/mymodel.pth", weights_only=True)
+        model.load_state_dict(state_dict)
+        cls.acc = evaluate(model)
 
-    def test_above_50(self):
+    def test_accuracy_easy(self):
         self.assertGreater(self.acc, 0.5)
 
-    def test_above_60(self):
+    def test_accuracy_medium(self):
         self.assertGreater(self.acc, 0.6)
 
-    def test_above_70(self):
+    def test_accuracy_hard(self):
         self.assertGreater(self.acc, 0.7)
-
-
-if __name__ == "__main__":
-    unittest.main()
