@@ -43,13 +43,16 @@ class TestMaxPool(unittest.TestCase):
                 dx = numeric_gradient(lambda v: naive_pool(v, k, s), x, dout)
                 self.assertLess(rel_error(pool.dx, dx), 1e-6)
 
-    def test_backward_ties_go_to_first_maximum(self):
-        # One 2x2 window whose four values are equal: only the first (top-left) gets the gradient.
+    def test_backward_ties_keep_the_gradient(self):
+        # One 2x2 window with a tie for the maximum (two 1s) and a smaller value: the
+        # gradient may go to either maximum or be split between them, but all of it must
+        # go to the maxima (the usual choice, np.argmax's, is the first one).
         pool = MaxPooling(kernel_size=2, stride=2)
-        pool.forward(np.ones((1, 1, 2, 2)))
+        pool.forward(np.array([[[[1.0, 0.0], [1.0, -1.0]]]]))
         pool.backward(np.array([[[[3.0]]]]))
-        np.testing.assert_array_equal(pool.dx, [[[[3.0, 0.0], [0.0, 0.0]]]])
-
+        self.assertAlmostEqual(pool.dx[0, 0, 0, 0] + pool.dx[0, 0, 1, 0], 3.0)
+        self.assertEqual(pool.dx[0, 0, 0, 1], 0.0)
+        self.assertEqual(pool.dx[0, 0, 1, 1], 0.0)
 
 if __name__ == "__main__":
     unittest.main()
