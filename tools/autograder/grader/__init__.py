@@ -1,6 +1,7 @@
 """A Gradescope-style autograder for Assignment 2 (both parts).
 
-grading.py runs the tests of gtests/ against a submission, each batch of
-tests in a subprocess (worker.py) with a time limit, and writes results.json
-(results.py). Test files describe their points with framework.graded().
+grading.py runs the tests of gtests/ in this process; the student's code runs in a
+separate runner process (sandbox.py starts probes/runner.py there) that sends back
+arrays only. results.py writes results.json. Test files describe their points with
+framework.graded().
 """

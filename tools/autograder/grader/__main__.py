@@ -1,4 +1,4 @@
-"""Command line: python -m grader --submission PATH [--results FILE] [--part auto|1|2].
+"""Command line: python -m grader --submission PATH [--results FILE] [--part auto|1|2] [--data DIR].
 
 Run from the folder that holds grader/ and gtests/ (tools/autograder in the
 repository, /autograder/source on Gradescope). Prints a table of the scores.
@@ -36,11 +36,18 @@ def main(argv=None):
                         "part2-pytorch/data in the repository)")
     p.add_argument("--max-test-seconds", type=float, default=None,
                    help="cap every test's time limit (for quick local checks)")
+    p.add_argument("--isolation", default="auto", choices=["auto", "user", "process"],
+                   help="how the student's code is walled off: 'user' (a dedicated uid; needs "
+                        "root), 'process' (same user, own session), 'auto' (user when root)")
+    p.add_argument("--checkpoint-cache", default=None, metavar="DIR",
+                   help="staff only: reuse checkpoint accuracies stored in DIR, keyed by the "
+                        "SHA-256 of the checkpoint and of the model files (results.json says so)")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     results = grade(args.submission, args.results, part=args.part, data_dir=args.data,
-                    max_seconds=args.max_test_seconds, log=log)
+                    max_seconds=args.max_test_seconds, log=log, isolation=args.isolation,
+                    checkpoint_cache=args.checkpoint_cache)
     if not args.quiet:
         print(results.get("output", ""))
         print(summary_table(results))

@@ -1,22 +1,19 @@
-"""What the grader's test files use: points, visibility, limits, and student imports.
+"""What the grader's test files use: points, visibility, limits, and probes of the student's code.
 
-A graded test is a unittest test method decorated with `graded`::
+A graded test is a unittest test method decorated with `graded`; it runs in the
+grader's process and never imports the student's code. It asks the runner (the
+process where the student's code lives) to run a probe and judges what comes back::
 
     class TestReLU(GradedCase):
         @graded(2, requires=["modules/relu.py"])
         def test_forward(self):
-            \"\"\"ReLU forward matches torch.relu\"\"\"
-            ReLU = student("modules.relu", "ReLU")
-            ...
+            \"\"\"ReLU.forward: input of shape (3, 4, 5, 5)\"\"\"
+            got = probe("relu", dict(backward=False), x=x)
+            assert_close(got["out"], np.maximum(x, 0), "ReLU.forward(x ...)")
 
-The first docstring line is the name students see on Gradescope. Student code
-is imported inside the test (never at the top of a test file) so that every
-test gets a fresh import and its own print and error checks.
+The first docstring line is the name students see on Gradescope; it starts with the
+unit it grades ("Conv2D.backward: ...") so that a failure says where the bug is.
 """
-import contextlib
-import importlib
-import io
-import sys
 import unittest
 
 VISIBLE, HIDDEN = "visible", "hidden"
@@ -29,7 +26,7 @@ def graded(points, visibility=VISIBLE, timeout=DEFAULT_TIMEOUT, requires=()):
     Inputs:
     - points: max score of the test
     - visibility: VISIBLE (students see the result) or HIDDEN
-    - timeout: seconds the test may run before it is stopped and scored 0
+    - timeout: seconds the student's code may run during the test before it is stopped
     - requires: files of the submission the test needs; if one is missing the test
       is not run and the feedback names the file
     """
@@ -43,56 +40,93 @@ def graded(points, visibility=VISIBLE, timeout=DEFAULT_TIMEOUT, requires=()):
     return mark
 
 
-def student(module, *names):
-    """Import `module` from the submission and return the attributes `names` (one or a tuple).
-
-    A missing attribute raises AssertionError saying what the submission lacks.
-    """
-    mod = importlib.import_module(module)
-    found = []
-    for name in names:
-        if not hasattr(mod, name):
-            raise AssertionError("%s has no %s (keep the names of the starter code)"
-                                 % (module.replace(".", "/") + ".py", name))
-        found.append(getattr(mod, name))
-    return found[0] if len(found) == 1 else tuple(found)
-
-
 class GradedCase(unittest.TestCase):
-    """The base class of the graded tests: failure messages are ours alone.
-
-    (unittest would prefix them with its own "0.31 not greater than 0.4 : ", which
-    only repeats what our message says.)
-    """
+    """The base class of the graded tests: failure messages are ours alone."""
     longMessage = False
 
 
-# ---------------------------------------------------------------- shared, costly work
-_memo = {}
+class StudentError(AssertionError):
+    """The student's code raised, or returned something unusable; the message says where."""
+
+
+# ---------------------------------------------------------------- the current test's session
+class Session:
+    """Set by grading.py around each test: the runner, the test's deadline, what was printed."""
+
+    def __init__(self, runner, packages, timeout, memo_store, root=None):
+        import time
+        self.runner, self.packages, self.root = runner, list(packages), root
+        self.deadline = time.time() + timeout
+        self.timeout = timeout
+        self.printed, self.stderr = "", ""
+        self.memo_store = memo_store
+        self.notes = []
+
+
+_session = None
+
+
+def set_session(session):
+    global _session
+    _session = session
+
+
+def submission_root():
+    """The folder of the submitted files, as the grader unpacked them (read it, never run it)."""
+    return _session.root
+
+
+def format_error(info):
+    """The student's error as feedback lines: message, the call that failed, their lines."""
+    lines = [str(info.get("text") or "the code failed")]
+    if info.get("call"):
+        lines.append("  while calling %s" % info["call"])
+    for frame in info.get("frames") or []:
+        lines.append("  at %s" % frame)
+    return "\n".join(lines)
+
+
+def probe(name, args=None, lenient=False, packages=None, **arrays):
+    """Run probe `name` of the part's probe module on `arrays`; return its results (a dict).
+
+    Raises StudentError when the student's code raised or returned something unusable.
+    Time limits and crashes propagate (grading.py scores them).
+    """
+    import time
+    from . import sandbox
+    s = _session
+    if s is None:
+        raise RuntimeError("probe() called outside a graded test")
+    seconds = max(0.5, s.deadline - time.time())
+    try:
+        results, out, err = s.runner.request(name, args or {}, arrays,
+                                             packages=s.packages if packages is None else packages,
+                                             lenient=lenient, seconds=seconds)
+    except sandbox.ProbeError as e:
+        printed = getattr(e, "printed", ["", ""])
+        s.printed += printed[0]
+        s.stderr += printed[1]
+        raise StudentError(format_error(e.info))
+    s.printed += out
+    s.stderr += err
+    return results
 
 
 def memo(key, fn):
-    """Run fn() once per worker and return its result to every test that asks for `key`.
-
-    What fn() printed is printed again on every call, and its exception raised again,
-    so that each test relying on the shared work gets the same print and error checks.
-    """
-    if key not in _memo:
-        buf = io.StringIO()
+    """fn() once per grading of a submission; its result (or its error) for every test asking `key`."""
+    store = _session.memo_store
+    if key not in store:
         try:
-            with contextlib.redirect_stdout(buf):
-                _memo[key] = (fn(), None, buf.getvalue())
-        except Exception as e:  # noqa: BLE001 -- reported by every test that needs it
-            _memo[key] = (None, e, buf.getvalue())
-    value, error, printed = _memo[key]
-    if printed:
-        sys.stdout.write(printed)
+            store[key] = (fn(), None)
+        except (AssertionError, Exception) as e:  # noqa: BLE001 -- re-raised for every test
+            store[key] = (None, e)
+    value, error = store[key]
     if error is not None:
         raise error
     return value
 
 
-# ---------------------------------------------------------------- leaderboard
+# ---------------------------------------------------------------- leaderboard and notes
 _leaderboard = {}
 
 
@@ -102,7 +136,12 @@ def leaderboard(name, value, order="desc"):
 
 
 def take_leaderboard():
-    """Return and clear what tests reported since the last call (used by the worker)."""
     entries = list(_leaderboard.values())
     _leaderboard.clear()
     return entries
+
+
+def note(text):
+    """A line for the test's feedback even when it passes (e.g. 'accuracy from the staff cache')."""
+    if _session is not None and text not in _session.notes:
+        _session.notes.append(text)

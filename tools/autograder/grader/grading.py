@@ -2,13 +2,14 @@
 
 The part is recognised from the submission's contents (Part 1: modules/ and
 optimizer/; Part 2: models/, losses/, solver.py, checkpoints/, configs/), or
-forced with part='1' / '2'. Every test of gtests/part<N>/ is discovered in
-this process (without importing any student code), run by sandbox.run_tests
-in subprocesses, and turned into one entry of results.json.
+forced with part='1' / '2'. One upload is graded as exactly one part. Every test
+of gtests/part<N>/ runs in this process; the student's code runs in a separate
+runner process (sandbox.Runner) that only ever sends back arrays.
 """
 import importlib
 import os
 import pkgutil
+import re
 import shutil
 import tempfile
 import time
@@ -16,7 +17,7 @@ import traceback
 import unittest
 import zipfile
 
-from . import sandbox
+from . import framework, sandbox
 from .results import make_results, write_results
 
 REPO = os.path.dirname(os.path.dirname(sandbox.GRADER_SOURCE))  # when run from the repository
@@ -31,7 +32,8 @@ PARTS = {
                   "modules/conv_classifier.py", "optimizer/__init__.py",
                   "optimizer/_base_optimizer.py", "optimizer/sgd.py"],
         signs=["modules", "optimizer"],
-        support=[]),
+        # given complete by the course: the runner uses these, not the submitted copies
+        support=["modules/softmax_ce.py", "optimizer/_base_optimizer.py"]),
     "2": dict(
         title="Part 2 (PyTorch)", folder="part2-pytorch",
         packages=["models", "losses"],
@@ -41,16 +43,17 @@ PARTS = {
                   "configs/config_vanilla_cnn.yaml", "configs/config_mymodel.yaml",
                   "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth",
                   "checkpoints/mymodel.pth"],
-        signs=["models", "losses", "solver.py", "checkpoints", "configs"],
+        signs=["models", "losses", "solver.py", "checkpoints", "configs", "config"],
         # files of the part that students do not submit but solver.py imports
         support=["data", "cs7643"]),
 }
 ALL_SIGNS = {s for p in PARTS.values() for s in p["signs"]}
 MAX_UNZIPPED = 2 << 30
+MAX_OUTPUT = 3000  # characters of feedback per test
 
 
 class SubmissionError(ValueError):
-    """The submission cannot be read at all (no such file, not a zip, unsafe zip)."""
+    """The submission cannot be read or graded (no such file, not a zip, wrong part...)."""
 
 
 # ---------------------------------------------------------------- finding the submission
@@ -61,6 +64,7 @@ def _extract(zip_path, dest):
             members = z.infolist()
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
                 raise SubmissionError("%s unpacks to more than 2 GB" % os.path.basename(zip_path))
+            os.makedirs(dest, exist_ok=True)
             for m in members:
                 name = m.filename.replace("\\", "/")
                 parts = [p for p in name.split("/") if p not in ("", ".")]
@@ -109,12 +113,55 @@ def locate(submission, scratch):
                 _extract(os.path.join(submission, z), base)
     else:
         raise SubmissionError("there is no submission at %s" % submission)
-    return find_root(base)
+    if not os.listdir(base):
+        raise SubmissionError("the upload is empty (no files at all): upload the zip made by the "
+                              "notebook's last cell")
+    root = find_root(base)
+    # the course's submit.py stores Part 2's configs as config/<name>: read them as configs/
+    if os.path.isdir(os.path.join(root, "config")) and not os.path.exists(os.path.join(root, "configs")):
+        shutil.copytree(os.path.join(root, "config"), os.path.join(scratch, "configs-from-config"))
+        if root == submission:  # never change the upload itself: work on a copy
+            shutil.copytree(root, os.path.join(scratch, "copy"), symlinks=True)
+            root = os.path.join(scratch, "copy")
+        shutil.move(os.path.join(scratch, "configs-from-config"), os.path.join(root, "configs"))
+    return root
 
 
-def detect_parts(root):
+def _count(root, part):
+    return sum(os.path.isfile(os.path.join(root, f)) for f in PARTS[part]["expected"])
+
+
+def detect_part(root, requested="auto"):
+    """The one part this upload is graded as; SubmissionError with a clear message otherwise."""
     names = set(os.listdir(root))
-    return [p for p, spec in PARTS.items() if names & set(spec["signs"])]
+    has = {p: bool(names & set(spec["signs"])) for p, spec in PARTS.items()}
+    found = [p for p in PARTS if has[p]]
+    listing = ", ".join(sorted(names)) or "nothing"
+    if requested != "auto":
+        other = "2" if requested == "1" else "1"
+        if not has[requested] and has[other]:
+            raise SubmissionError(
+                "this looks like a %s submission (found: %s), but this assignment grades %s: upload "
+                "the zip made in the %s folder here" % (PARTS[other]["title"], listing,
+                                                        PARTS[requested]["title"],
+                                                        PARTS[requested]["folder"]))
+        if not has[requested]:
+            raise SubmissionError("found none of the files of %s at the top level of the zip "
+                                  "(found: %s)" % (PARTS[requested]["title"], listing))
+        return requested
+    if not found:
+        raise SubmissionError(
+            "Could not recognise the submission: expected modules/ and optimizer/ (Part 1) or "
+            "configs/, losses/, checkpoints/, models/ and solver.py (Part 2) at the top level of "
+            "the zip; found: %s." % listing)
+    if len(found) == 2:
+        c1, c2 = _count(root, "1"), _count(root, "2")
+        if c1 == c2:
+            raise SubmissionError("the upload holds files of both parts (found: %s): make one zip "
+                                  "per part with the notebooks' last cells and upload each to its "
+                                  "own assignment" % listing)
+        return "1" if c1 > c2 else "2"
+    return found[0]
 
 
 # ---------------------------------------------------------------- the tests
@@ -140,37 +187,91 @@ def discover(part):
                 info = getattr(method, "__graded__", None)
                 if info is None:
                     raise RuntimeError("%s.%s has no @graded(...) decorator" % (cls.__name__, attr))
-                case = cls(attr)
-                specs.append(dict(id=case.id(), name=case.shortDescription() or attr, **info))
+                specs.append(dict(id="%s.%s" % (cls.__name__, attr), cls=cls, method=attr,
+                                  name=cls(attr).shortDescription() or attr, **info))
     return specs
 
 
-# ---------------------------------------------------------------- outcomes -> entries
-def _entry(spec, outcome):
-    """One results.json test entry from a test's spec and what happened when it ran."""
-    status = outcome.get("status")
-    message = (outcome.get("message") or "").strip()
-    printed = (outcome.get("stdout") or "").strip()
-    tampered = outcome.get("tampered") or []
-    ok = status == "pass" and not printed and not tampered
+# ---------------------------------------------------------------- feedback
+_SOURCE_LINES = None
+
+
+def _hidden_source_lines():
+    """Lines of the grader's test code long enough to be recognised in a message."""
+    global _SOURCE_LINES
+    if _SOURCE_LINES is None:
+        lines = set()
+        for sub in ("gtests", "grader", "probes"):
+            for dirpath, _, files in os.walk(os.path.join(sandbox.GRADER_SOURCE, sub)):
+                for f in files:
+                    if f.endswith(".py"):
+                        with open(os.path.join(dirpath, f), encoding="utf-8", errors="replace") as fh:
+                            lines.update(l.strip() for l in fh if len(l.strip()) >= 24)
+        _SOURCE_LINES = lines
+    return _SOURCE_LINES
+
+
+def scrub(text, limit=MAX_OUTPUT):
+    """Feedback safe to show: no line of the grader's code, at most `limit` characters."""
+    secret = _hidden_source_lines()
+    out = []
+    for line in text.splitlines():
+        if line.strip() in secret or any(s in line for s in secret if len(s) >= 40 and s in line):
+            line = "[a line of the grader's code was removed]"
+        out.append(line)
+    text = "\n".join(out)
+    return text if len(text) <= limit else text[:limit] + "\n[... cut: feedback is capped at %d " \
+        "characters]" % limit
+
+
+class _Outcome(unittest.TestResult):
+    def __init__(self):
+        super().__init__()
+        self.outcome = ("pass", None)
+
+    def addFailure(self, test, err):
+        self.outcome = ("fail", err)
+
+    def addError(self, test, err):
+        self.outcome = ("error", err)
+
+    def addSkip(self, test, reason):
+        self.outcome = ("skip", reason)
+
+
+def _describe(status, err):
+    """Feedback for a failed test; a grader bug says so (the student is not blamed for it)."""
+    etype, value, tb = err
+    if issubclass(etype, sandbox.ProbeTimeout):
+        return "timeout", "Time limit: %s" % value
+    if issubclass(etype, sandbox.ProbeCrash):
+        return "crash", str(value)
+    if issubclass(etype, AssertionError):
+        return "fail", str(value) or "assertion failed"
+    return "grader", "grader error (not your fault; please tell the staff): %s: %s\n%s" % (
+        etype.__name__, value, "".join(traceback.format_tb(tb)[-3:]))
+
+
+def _entry(spec, status, message, printed, tampered, notes):
+    ok = status == "pass" and not printed.strip() and not tampered
     lines = []
-    if printed:
-        lines.append("0 points: your code printed to stdout during this test, and graded files "
+    if printed.strip():
+        lines.append("0 points: your code printed to stdout during this test, and graded code "
                      "must print nothing (the handout gives 0 to code that prints). It printed:\n"
-                     + printed[:500] + ("\n..." if len(printed) > 500 else ""))
+                     + printed.strip()[:500] + ("\n..." if len(printed.strip()) > 500 else ""))
     if tampered:
-        lines.append("0 points: your code wrote into the grader's folders, which is not allowed:\n  "
-                     + "\n  ".join(tampered[:10]))
+        lines.append("0 points: your code changed the grader's files during this test, which is "
+                     "not allowed (they were restored):\n  " + "\n  ".join(tampered[:10]))
     if status == "pass":
-        lines.append(("The checks themselves passed." if lines else "Passed.")
-                     + (" " + message if message else ""))
-    elif status == "timeout":
-        lines.append("Time limit: " + message)
+        lines.append("The checks themselves passed." if lines else "Passed.")
     else:
-        lines.append(message or "failed (%s)" % status)
-    return dict(name=spec["name"], score=spec["points"] if ok else 0.0,
-                max_score=spec["points"], visibility=spec["visibility"],
-                output="\n".join(lines))
+        lines.append(message)
+    lines += notes
+    text = "\n".join(lines)
+    if spec["visibility"] == framework.HIDDEN or status != "pass":
+        text = scrub(text)
+    return dict(name=spec["name"], score=spec["points"] if ok else 0.0, max_score=spec["points"],
+                visibility=spec["visibility"], output=text[:MAX_OUTPUT + 200])
 
 
 # ---------------------------------------------------------------- one part
@@ -184,14 +285,14 @@ def default_data_dir():
 
 
 def support_paths(part):
-    """The part's non-submitted files: bundled beside the grader, else from the repository."""
+    """(source, path in the submission) of the part's given files, bundled or from the repository."""
     spec = PARTS[part]
     bundled = os.path.join(sandbox.GRADER_SOURCE, "support", spec["folder"])
     base = bundled if os.path.isdir(bundled) else os.path.join(REPO, spec["folder"])
-    return [os.path.join(base, s) for s in spec["support"]]
+    return [(os.path.join(base, s), s) for s in spec["support"]]
 
 
-def grade_part(part, root, data_dir, guard, max_seconds=None, log=print):
+def grade_part(part, root, runner, guard, max_seconds=None, log=print):
     """Grade `root` as Part `part`; returns (test entries, summary lines, leaderboard)."""
     spec = PARTS[part]
     specs = discover(part)
@@ -200,68 +301,99 @@ def grade_part(part, root, data_dir, guard, max_seconds=None, log=print):
     if missing:
         summary.append("Missing from your submission (expected at the top level of the zip): "
                        + ", ".join(missing))
-    outcomes, runnable = {}, []
+    entries, board, memo_store = [], {}, {}
+    t0 = time.time()
     for s in specs:
         absent = [f for f in s["requires"] if not os.path.isfile(os.path.join(root, f))]
         if absent:
-            outcomes[s["id"]] = dict(status="error", message="Not graded: your submission has no "
-                                     + ", ".join(absent) + ".")
-        else:
-            runnable.append(s)
-    t0 = time.time()
-    outcomes.update(sandbox.run_tests(runnable, root, support=support_paths(part),
-                                      packages=spec["packages"], data_dir=data_dir, guard=guard,
-                                      max_seconds=max_seconds, log=log))
-    log("%s: ran %d tests in %.1f s" % (spec["title"], len(runnable), time.time() - t0))
-    entries, board = [], {}
-    for s in specs:
-        outcome = outcomes.get(s["id"], dict(status="error", message="not run (grader error)"))
-        entries.append(_entry(s, outcome))
-        for e in outcome.get("leaderboard") or []:
+            entries.append(_entry(s, "missing", "Not graded: your submission has no %s."
+                                  % ", ".join(absent), "", [], []))
+            continue
+        timeout = min(s["timeout"], max_seconds or s["timeout"])
+        session = framework.Session(runner, spec["packages"], timeout, memo_store, root)
+        framework.set_session(session)
+        result = _Outcome()
+        try:
+            s["cls"](s["method"]).run(result)
+        finally:
+            framework.set_session(None)
+        status, detail = result.outcome
+        message = ""
+        if status in ("fail", "error"):
+            status, message = _describe(status, detail)
+        elif status == "skip":
+            message = "skipped: %s" % detail
+        runner.kill_strays()
+        tampered = guard.check() if guard is not None else []
+        if guard is not None and not guard.blame:
+            for t in tampered:
+                log("changed during a test (not by the student's uid, not charged): %s" % t)
+            tampered = []
+        entries.append(_entry(s, status, message, session.printed, tampered, session.notes))
+        for e in framework.take_leaderboard():
             board[e["name"]] = e
+    log("%s: ran %d tests in %.1f s" % (spec["title"], len(specs), time.time() - t0))
     return entries, summary, list(board.values())
 
 
 # ---------------------------------------------------------------- everything
-def grade(submission, results_path, part="auto", data_dir=None, max_seconds=None, log=print):
+def grade(submission, results_path, part="auto", data_dir=None, max_seconds=None, log=print,
+          isolation="auto", checkpoint_cache=None):
     """Grade a submission and write results.json; returns the results object.
 
     Never raises for a bad submission: whatever happens, a valid results.json is written.
     """
     t0 = time.time()
     data_dir = data_dir or default_data_dir()
-    results_dir = os.path.dirname(os.path.abspath(results_path))
-    os.makedirs(results_dir, exist_ok=True)  # so that the guard watches it from the start
+    results_path = os.path.abspath(results_path)
+    results_dir = os.path.dirname(results_path)
+    os.makedirs(results_dir, exist_ok=True)
+    runner = None
     try:
         with tempfile.TemporaryDirectory(prefix="a2-submission-") as scratch:
             root = locate(submission, scratch)
-            parts = detect_parts(root) if part == "auto" else [str(part)]
-            if not parts:
-                found = ", ".join(sorted(os.listdir(root))) or "nothing"
-                results = make_results([], output=(
-                    "Could not recognise the submission: expected modules/ and optimizer/ "
-                    "(Part 1) or configs/, losses/, checkpoints/, models/ and solver.py (Part 2) "
-                    "at the top level of the zip; found: %s." % found),
-                    execution_time=time.time() - t0)
-            else:
-                guard = sandbox.Guard([sandbox.GRADER_SOURCE, results_dir, root, data_dir])
-                entries, summary, board = [], [], []
-                for p in parts:
-                    e, s, b = grade_part(p, root, data_dir, guard, max_seconds, log)
-                    entries += e
-                    summary += s
-                    board += b
-                if "2" in parts and not board:
+            p = detect_part(root, str(part))
+            mode, can_ns, why = sandbox.isolation_mode(isolation)
+            log("isolation: %s (%s)" % (mode, why))
+            extra, notes = {}, []
+            from gtests.part2 import cifar_eval
+            cifar_eval.configure(checkpoint_cache)
+            if p == "2":
+                images, _ = cifar_eval.load_test_set(data_dir)  # verified by content, every time
+                extra["test_images.npy"] = images
+            hide = [sandbox.GRADER_SOURCE, results_dir, data_dir, scratch]
+            if os.path.isdir(os.path.join(REPO, "tools")) and can_ns:
+                hide.append(REPO)
+            runner = sandbox.Runner(root, support_paths(p), importlib.import_module(
+                "gtests.part%s" % p).PROBES, mode=mode, can_ns=can_ns, hide=hide,
+                extra_files=extra, log=log)
+            watched = [os.path.join(sandbox.GRADER_SOURCE, d) for d in ("grader", "gtests", "probes")]
+            data_files = [os.path.join(data_dir, "test_batch")] if data_dir and p == "2" else []
+            guard = sandbox.Guard(folders=watched, files=[results_path] + data_files,
+                                  blame=(mode == "process"))
+            entries, summary, board = grade_part(p, root, runner, guard, max_seconds, log)
+            if p == "2":
+                if not any(e["name"] == "MyModel accuracy" for e in board):
                     board = [dict(name="MyModel accuracy", value=0.0, order="desc")]
-                results = make_results(entries, output="\n".join(summary),
-                                       leaderboard=board if "2" in parts else None,
-                                       execution_time=time.time() - t0)
+                    summary.append("Leaderboard: no MyModel accuracy (the checkpoint could not be "
+                                   "evaluated); 0 is shown.")
+                summary += cifar_eval.cache_report()
+            results = make_results(entries, output="\n".join(summary + notes),
+                                   leaderboard=board if p == "2" else None,
+                                   execution_time=time.time() - t0)
+            runner.close()
+            runner = None
     except SubmissionError as e:
-        results = make_results([], output="Could not read the submission: %s" % e,
+        msg = str(e)
+        results = make_results([], output=msg if msg.startswith("Could not") else
+                               "Could not grade the submission: %s" % msg,
                                execution_time=time.time() - t0)
     except Exception:  # noqa: BLE001 -- a grader bug must still give a readable results.json
         results = make_results([], output="The autograder failed (not your fault; please tell "
                                "the staff):\n" + traceback.format_exc()[-3000:],
                                execution_time=time.time() - t0)
+    finally:
+        if runner is not None:
+            runner.close()
     write_results(results, results_path)
     return results

@@ -3,59 +3,52 @@
 import numpy as np
 import torch
 
-from grader.framework import GradedCase, HIDDEN, graded, student
-from gtests.checks import assert_close
+from grader.framework import GradedCase, HIDDEN, graded, probe
+from gtests.checks import assert_close, assert_unchanged
 
 FILE = ["modules/linear.py"]
 
 
 def check_linear(shape, out_dim, seed, backward):
     in_dim = int(np.prod(shape[1:]))
-    what = "Linear(in_dim=%d, out_dim=%d) on input of shape %s" % (in_dim, out_dim, shape)
+    layer = "Linear(%d, %d)" % (in_dim, out_dim)
     rng = np.random.RandomState(seed)
     x, w, b = rng.randn(*shape), rng.randn(in_dim, out_dim), rng.randn(out_dim)
-    Linear = student("modules.linear", "Linear")
-    layer = Linear(in_dim, out_dim)
-    layer.weight, layer.bias = w.copy(), b.copy()
-    out = layer.forward(x.copy())
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     ref = xt.reshape(shape[0], -1) @ wt + bt
-    assert_close(out, ref, what + ": forward output")
+    dout = rng.randn(*ref.shape)
+    got = probe("linear", dict(i=in_dim, o=out_dim, backward=backward), x=x, weight=w, bias=b,
+                dout=dout)
+    assert_close(got["out"], ref, "%s.forward(x of shape %s) in modules/linear.py: output"
+                 % (layer, shape))
     if backward:
-        dout = rng.randn(*ref.shape)
+        bwd = "%s.backward(dout of shape %s) in modules/linear.py, after forward(x of shape %s)" \
+            % (layer, dout.shape, shape)
+        assert_unchanged(got, "weight_after", w, bwd)
+        assert_unchanged(got, "bias_after", b, bwd)
         ref.backward(torch.tensor(dout))
-        layer.backward(dout.copy())
-        assert_close(layer.dx, xt.grad, what + ": dx (in the shape of the input)")
-        assert_close(layer.dw, wt.grad, what + ": dw")
-        assert_close(layer.db, bt.grad, what + ": db")
+        assert_close(got.get("dx"), xt.grad, bwd + ": dx (in the shape of the input)")
+        assert_close(got.get("dw"), wt.grad, bwd + ": dw")
+        assert_close(got.get("db"), bt.grad, bwd + ": db")
 
 
 class TestLinear(GradedCase):
-    @graded(1, requires=FILE)
-    def test_init(self):
-        """Linear: seeded weight of shape (in_dim, out_dim) and zero bias"""
-        Linear = student("modules.linear", "Linear")
-        layer = Linear(6, 4)
-        np.random.seed(1024)
-        assert_close(layer.weight, 1e-3 * np.random.randn(6, 4), "Linear.weight after __init__")
-        assert_close(layer.bias, np.zeros(4), "Linear.bias after __init__")
-
     @graded(3, requires=FILE)
     def test_forward(self):
-        """Linear forward on 2-D input"""
+        """Linear.forward: 2-D input"""
         check_linear((4, 6), 5, seed=0, backward=False)
 
     @graded(3, requires=FILE)
     def test_backward(self):
-        """Linear backward on 2-D input"""
+        """Linear.backward: 2-D input"""
         check_linear((4, 6), 5, seed=1, backward=True)
 
     @graded(2, visibility=HIDDEN, requires=FILE)
     def test_forward_flatten(self):
-        """Linear forward flattens a 4-D input"""
+        """Linear.forward: flattens a 4-D input"""
         check_linear((3, 2, 4, 4), 7, seed=2, backward=False)
 
     @graded(2, visibility=HIDDEN, requires=FILE)
     def test_backward_flatten(self):
-        """Linear backward: dx in the original 4-D shape"""
+        """Linear.backward: dx in the original 4-D shape"""
         check_linear((3, 2, 4, 4), 7, seed=3, backward=True)
