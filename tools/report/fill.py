@@ -9,6 +9,8 @@ after their table), the observations. An answer that does not fit continues on
 extra slides right after its slide, as the handout allows students to do. What
 does not exist yet is written as "not available yet".
 """
+import re
+
 from pptx import Presentation
 from pptx.util import Inches
 
@@ -47,8 +49,11 @@ def _extra_slide(prs, key, layout="TITLE_ONLY"):
     return slide
 
 
-def answer(prs, key, where, text, name="Answer", min_size=9):
-    """Write `text` in the box `where` of slide `key`; what does not fit goes on extra slides."""
+def answer(prs, key, where, text, name="Answer", min_size=9, details=None):
+    """Write `text` in the box `where` of slide `key`; what does not fit goes on extra slides.
+
+    `details`, if given, is a longer text that follows on extra slides of its own.
+    """
     _, slide = deck.find_slide(prs, key)
     width, height = deck.box(where)[2:]
     sizes = tuple(s for s in (14, 12, 11, 10, 9, 8) if s >= min_size)
@@ -59,12 +64,13 @@ def answer(prs, key, where, text, name="Answer", min_size=9):
         first += "\n(continued on the slides after this one)"
     tb = deck.add_textbox(slide, where, name)
     deck.set_text(tb.text_frame, first, size)
-    while rest is not None:
-        extra = _extra_slide(prs, key)
-        w, h = deck.box(EXTRA_AREA)[2:]
-        page, rest = deck.split_to_fit(rest, w, h, size)
-        box = deck.add_textbox(extra, EXTRA_AREA, name)
-        deck.set_text(box.text_frame, page, size)
+    for more in (rest, details):
+        while more is not None:
+            extra = _extra_slide(prs, key)
+            w, h = deck.box(EXTRA_AREA)[2:]
+            page, more = deck.split_to_fit(more, w, h, min(size, 10))
+            box = deck.add_textbox(extra, EXTRA_AREA, name)
+            deck.set_text(box.text_frame, page, min(size, 10))
     return tb
 
 
@@ -115,6 +121,16 @@ def fill_part1(prs, part1):
 ARCH_SECTIONS = r"architecture|design|idea|why"  # headings of MYMODEL.md shown as the design
 
 
+def design_summary(markdown):
+    """The bold lead-ins of a markdown text's list items ("- **Idea.** why..."), one line each, or None."""
+    ideas = [m.strip().rstrip(".") for m in re.findall(r"^\s*[-*] \*\*(.+?)\*\*", markdown, re.M)]
+    ideas = [i for i in ideas if i.lower() not in ("recipe", "recipe (the config)")]
+    if not ideas:
+        return None
+    return "In short (MYMODEL.md has the details, on the slides after this one):\n" + \
+        "\n".join("• " + results.markdown_to_lines(i) for i in ideas)
+
+
 def mymodel_texts(info, accuracy=None):
     """(design, hyper-parameters, accuracy) texts for the MyModel slide."""
     if info["design"]:
@@ -156,8 +172,14 @@ def mymodel_texts(info, accuracy=None):
 
 
 def fill_mymodel(prs, part2, runs, accuracy):
-    design, hp, acc = mymodel_texts(results.mymodel_info(part2, runs), accuracy)
-    answer(prs, "mymodel_design", (0.30, 0.55, 9.40, 1.30), design, "Answer", min_size=8)
+    info = results.mymodel_info(part2, runs)
+    design, hp, acc = mymodel_texts(info, accuracy)
+    summary = design_summary(results.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]) \
+        if info["design"] else None
+    if summary:  # the key ideas on the slide, the whole design on extra slides after it
+        answer(prs, "mymodel_design", (0.30, 0.55, 9.40, 1.30), summary, "Answer", min_size=8, details=design)
+    else:
+        answer(prs, "mymodel_design", (0.30, 0.55, 9.40, 1.30), design, "Answer", min_size=8)
     answer(prs, "mymodel_design", (0.30, 2.30, 9.40, 1.85), hp, "Answer 2", min_size=8)
     answer(prs, "mymodel_design", (0.30, 4.60, 9.40, 0.85), acc, "Answer 3", min_size=8)
 
