@@ -4,7 +4,8 @@
 
 What a student receives, and nothing else:
 
-- both parts, each with its code, public tests, configs and notebook;
+- both parts, each with the course's files (code, public tests, the course's four
+  configs, notebook, checkpoints/deleteme) and our additions beside them;
   every solution region replaced by its stub (see markers.py), notebooks with
   their outputs cleared, symbolic links replaced by the file they point to;
 - environment.yaml, requirements.txt, report_template.pptx (when it exists)
@@ -30,23 +31,25 @@ from release.markers import has_marker, strip_solutions  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUDENT_README = os.path.join(HERE, "README.student.md")
 
-# What each part ships: entries of the part folder (files or whole folders).
+# What each part ships: entries of the part folder (files or whole folders). They are the
+# course's files (../shared/ORIGINAL_KIT.md, section 1) plus, beside them, our additions:
+# cs7643/fetch.py (the content-verified download), the tests/test_more_*.py files,
+# Part 2's train_utils.py (the Solver's fast path) and cs7643/smoke.py (the notebook's
+# smoke mode). tools/tests/test_starter_fidelity.py checks the result file by file.
 PARTS = {
     "part1-convnet": ["modules", "optimizer", "data", "cs7643", "tests",
                       "CS7643-Assignment2-1.ipynb"],
-    "part2-pytorch": ["models", "losses", "data", "cs7643", "tests", "solver.py",
-                      "configs/config_twolayer.yaml", "configs/config_vanilla_cnn.yaml",
-                      "configs/config_mymodel.yaml", "configs/config_resnet32.yaml",
-                      "CS7643-Assignment2-2.ipynb"],
+    "part2-pytorch": ["models", "losses", "data", "cs7643", "tests", "configs", "checkpoints",
+                      "solver.py", "train_utils.py", "CS7643-Assignment2-2.ipynb"],
 }
-# Empty folders the students' code writes into.
+# Folders the students' code writes into, made even if the reference has nothing to ship there.
 EMPTY_DIRS = ["part2-pytorch/checkpoints"]
 # Top-level files: (name, required?)
 TOP_FILES = [("environment.yaml", True), ("requirements.txt", True),
              ("report_template.pptx", False)]
 # Never shipped, wherever they appear inside an included folder.
 NEVER = ["__pycache__", "*.pyc", ".ipynb_checkpoints", "*.executed.ipynb", ".pytest_cache",
-         "cifar-10-batches-py", "cifar-10-python.tar.gz", ".cifar10-*",
+         "cifar-10-batches-py", "cifar-10-python.tar.gz", ".cifar10-*", "*.zip",
          "*.pth", "*.pt", "*.ckpt", "staff_tests", "*.tmp", ".DS_Store"]
 
 

@@ -200,9 +200,10 @@ def make_fixture(root):
     os.symlink(os.path.join("..", "..", PART1, "cs7643", "cifar10.py"),
                os.path.join(p2, "cs7643", "cifar10.py"))
     write(os.path.join(p2, "solver.py"), "class Solver:\n    pass\n")
-    for name in ("config_twolayer", "config_vanilla_cnn", "config_mymodel", "config_resnet32",
-                 "config_resnet32_focal_tuned"):
+    for name in ("config_twolayer", "config_vanilla_cnn", "config_mymodel", "config_resnet32"):
         write(os.path.join(p2, "configs", name + ".yaml"), "Train:\n  epochs: 10\n")
+    write(os.path.join(p2, "experiments", "configs", "config_resnet32_focal_tuned.yaml"), "tuned\n")
+    write(os.path.join(p2, "checkpoints", "deleteme"), "deleteme\n")
     write(os.path.join(p2, "checkpoints", "twolayernet.pth"), "weights")
     write(os.path.join(p2, "results", "table.md"), "answers")
     write(os.path.join(p2, "staff_tests", "test_x.py"), "")
@@ -247,9 +248,10 @@ class TestBuildFixture(unittest.TestCase):
             "part2-pytorch/configs/config_twolayer.yaml",
             "part2-pytorch/configs/config_vanilla_cnn.yaml",
             "part2-pytorch/configs/config_mymodel.yaml",
-            "part2-pytorch/configs/config_resnet32.yaml"})
+            "part2-pytorch/configs/config_resnet32.yaml", "part2-pytorch/checkpoints/deleteme"})
         self.assertTrue(os.path.isdir(os.path.join(self.out, PART2, "checkpoints")))
-        self.assertEqual(os.listdir(os.path.join(self.out, PART2, "checkpoints")), [])
+        self.assertEqual(os.listdir(os.path.join(self.out, PART2, "checkpoints")), ["deleteme"])
+        self.assertIn("part2-pytorch/experiments", left_out)
         self.assertIn("part1-convnet/bench.py", left_out)
         self.assertIn("part2-pytorch/results", left_out)
         self.assertIn("report_template.pptx (not generated yet)", left_out)
