@@ -1,0 +1,1 @@
+"""The grading-accuracy corpus: student-like submissions with the scores they must get."""

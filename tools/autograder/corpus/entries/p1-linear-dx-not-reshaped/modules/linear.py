@@ -1,0 +1,18 @@
+"""Bug: dx is left flat, (N, in_dim), instead of the shape of the input."""
+import numpy as np
+
+
+class Linear:
+    def forward(self, x):
+        out = None
+        N = x.shape[0]
+        out = np.dot(x.reshape(N, -1), self.weight) + self.bias
+        self.cache = x
+        return out
+
+    def backward(self, dout):
+        x = self.cache
+        N = x.shape[0]
+        self.dx = np.dot(dout, self.weight.T)
+        self.dw = np.dot(x.reshape(N, -1).T, dout)
+        self.db = np.sum(dout, axis=0)

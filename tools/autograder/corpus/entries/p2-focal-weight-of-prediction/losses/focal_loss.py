@@ -1,0 +1,15 @@
+"""Bug: each sample is weighted by the weight of its predicted class, not of its target class."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class FocalLoss(nn.Module):
+    def forward(self, input, target):
+        loss = None
+        log_p = F.log_softmax(input, dim=1).gather(1, target.view(-1, 1)).view(-1)
+        loss = -(1 - log_p.exp()) ** self.gamma * log_p
+        if self.weight is not None:
+            loss = loss * self.weight[input.argmax(dim=1)]
+        loss = loss.mean()
+        return loss
