@@ -212,9 +212,10 @@ def _fits(lines, width, height, size):
     """Whether these lines, wrapped at `size` pt, should fit a box of this size (EMU).
 
     A rough count, calibrated on LibreOffice's rendering with DejaVu Sans (wider than
-    the theme's Calibri): a glyph is ~0.48 em wide on average, a line ~1.2 em high.
+    the theme's Calibri): a glyph is ~0.55 em wide on average (with room for word wrap), a
+    line ~1.2 em high.
     """
-    chars_per_line = max(1, int((width - Inches(0.2)) / Pt(size) / 0.48))
+    chars_per_line = max(1, int((width - Inches(0.2)) / Pt(size) / 0.55))
     wrapped = sum(max(1, -(-len(line) // chars_per_line)) for line in lines)
     return wrapped * Pt(size) * 1.2 <= height - Inches(0.1)
 
