@@ -269,15 +269,18 @@ def save(prs, path):
     python-pptx stamps each zip member with the current time, so two saves a
     second apart differ byte-wise even with identical content. We re-pack the
     members in the same order with a fixed timestamp, then move the file in place.
+    Members are stored uncompressed: deflate's output depends on the zlib build
+    (zlib-ng and zlib differ), and the committed template must be byte-identical
+    wherever it is regenerated. It costs ~90 KB.
     """
     raw = io.BytesIO()
     prs.save(raw)
     raw.seek(0)
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            member.compress_type = zipfile.ZIP_DEFLATED
+            member.compress_type = zipfile.ZIP_STORED
             member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -208,6 +208,13 @@ class TestTemplateIsTheCourses(unittest.TestCase):
         self.assertIn("hyper-parameters", texts[1])
         self.assertIn("accuracy", texts[2])
         self.assertIn("validation set", texts[2])
+        prompts = {n: self.slides[n - 1].placeholders[1].text_frame.text for n in (15, 16, 17)}
+        self.assertIn("cross-entropy (CE)", prompts[15])
+        self.assertIn("per-class accuracy", prompts[15])
+        for word in ("CB-Focal", "beta", "per-class accuracy", "add rows"):
+            self.assertIn(word, prompts[16])
+        for word in ("CE", "best CB-Focal"):
+            self.assertIn(word, prompts[17])
         # slide 18: the blue 9 pt guidance with WHY and DO NOT in bold
         blue = [p for p in paragraphs(s18) if p.runs and all(rgb(r) == BLUE for r in p.runs if r.text)]
         self.assertEqual(len(blue), 1)
@@ -497,6 +504,9 @@ class TestFill(unittest.TestCase):
                 self.assertTrue(keys[n - 1] == k.split("+")[0] or keys[n - 1].startswith(k.split("+")[0] + "+"), k)
         self.assertEqual(keys[keys.index("lt_beta") + 1], "lt_beta+1")  # make results' beta plot
         self.assertEqual(keys[keys.index("mymodel_design") + 1], "mymodel_design+1")  # a long MYMODEL.md
+
+    def test_no_point_values_in_the_filled_report_either(self):
+        self.assertIsNone(POINT_VALUE.search(all_text(self.prs)))
 
     def test_same_input_same_bytes(self):
         again = os.path.join(self.tmp, "again.pptx")
