@@ -6,10 +6,16 @@ The zip holds, at its root (Gradescope unpacks it into /autograder/source):
 
     setup.sh, run_autograder     Gradescope's entry points
     requirements.txt             the pins of the repository's requirements.txt the tests need
-    grader/, gtests/             the grader and its public and hidden tests
-    support/<part>/...           files of a part that students do not submit but their
-                                 code imports (Part 2's data/ and cs7643/), symbolic
-                                 links replaced by their targets
+    grader/, gtests/             the grader and its public and hidden tests (they run in
+                                 the grader's process)
+    probes/                      the code that runs beside the student's (in the runner)
+    support/<part>/...           given files of a part: those students do not submit but
+                                 their code imports (Part 2's data/, cs7643/, train_utils.py)
+                                 and those given complete that the runner uses in place of
+                                 the submitted copies (Part 1's softmax_ce.py and
+                                 _base_optimizer.py); symbolic links replaced by their targets
+    PART                         only with --part: the part this zip grades (one Gradescope
+                                 assignment per part; a zip of the other part is refused)
 
 The CIFAR-10 test set is not in the zip: setup.sh fetches and verifies it.
 """
@@ -55,29 +61,43 @@ def _files(root, rel_prefix):
             yield path, os.path.join(rel_prefix, os.path.relpath(path, root))
 
 
-def contents(repo=REPO):
+def contents(repo=REPO, part=None):
     """Everything the zip holds: list of (path on disk or None, path in zip, text or None)."""
     items = [(os.path.join(HERE, "setup.sh"), "setup.sh", None),
              (os.path.join(HERE, "run_autograder"), "run_autograder", None),
              (None, "requirements.txt", requirements(repo))]
-    for pkg in ("grader", "gtests"):
+    for pkg in ("grader", "gtests", "probes"):
         items += [(p, z, None) for p, z in _files(os.path.join(HERE, pkg), pkg)]
     for spec in PARTS.values():
         for entry in spec["support"]:
             src = os.path.join(repo, spec["folder"], entry)
-            if not os.path.isdir(src):
+            dest = os.path.join("support", spec["folder"], entry)
+            if os.path.isfile(src):
+                found = [(src, dest)]
+            elif os.path.isdir(src):
+                found = [(p, z) for p, z in _files(src, dest) if p.endswith(".py")]
+            else:
                 raise SystemExit("cannot bundle %s: it does not exist" % src)
-            items += [(p, z, None) for p, z in
-                      _files(src, os.path.join("support", spec["folder"], entry))
-                      if p.endswith(".py")]
+            for p, z in found:
+                with open(p, encoding="utf-8") as f:
+                    if "BEGIN SOLUTION" in f.read():
+                        raise SystemExit("cannot bundle %s: it holds a solution region, so it is "
+                                         "not given complete" % p)
+            items += [(p, z, None) for p, z in found]
+    if part is not None:
+        items.append((None, "PART", "%s\n" % part))
     return items
 
 
-def build(out, repo=REPO):
-    """Write the zip to `out` atomically; returns the number of files."""
+def build(out, repo=REPO, part=None):
+    """Write the zip to `out` atomically; returns the number of files.
+
+    part: None (the zip recognises the part of each upload) or '1' / '2' (it grades that
+    part only, and tells the student when an upload is of the other part).
+    """
     out = os.path.abspath(out)
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    items = contents(repo)
+    items = contents(repo, part)
     fd, tmp = tempfile.mkstemp(prefix=".autograder-", suffix=".zip", dir=os.path.dirname(out))
     os.close(fd)
     try:
@@ -104,8 +124,10 @@ def build(out, repo=REPO):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=os.path.join(REPO, "dist", "autograder.zip"))
+    p.add_argument("--part", choices=["1", "2"], default=None,
+                   help="grade only this part (one autograder zip per Gradescope assignment)")
     args = p.parse_args(argv)
-    n = build(args.out)
+    n = build(args.out, part=args.part)
     print("autograder: %d files -> %s" % (n, args.out))
     return 0
 

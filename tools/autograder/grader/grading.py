@@ -45,7 +45,7 @@ PARTS = {
                   "checkpoints/mymodel.pth"],
         signs=["models", "losses", "solver.py", "checkpoints", "configs", "config"],
         # files of the part that students do not submit but solver.py imports
-        support=["data", "cs7643"]),
+        support=["data", "cs7643", "train_utils.py"]),
 }
 ALL_SIGNS = {s for p in PARTS.values() for s in p["signs"]}
 MAX_UNZIPPED = 2 << 30
@@ -310,19 +310,27 @@ def grade_part(part, root, runner, guard, max_seconds=None, log=print):
                                   % ", ".join(absent), "", [], []))
             continue
         timeout = min(s["timeout"], max_seconds or s["timeout"])
-        session = framework.Session(runner, spec["packages"], timeout, memo_store, root)
-        framework.set_session(session)
-        result = _Outcome()
-        try:
-            s["cls"](s["method"]).run(result)
-        finally:
-            framework.set_session(None)
-        status, detail = result.outcome
-        message = ""
-        if status in ("fail", "error"):
-            status, message = _describe(status, detail)
-        elif status == "skip":
-            message = "skipped: %s" % detail
+        for attempt in range(2):
+            # a runner that dies is given a second chance on a fresh process: a crash is
+            # charged only when the student's code does it again
+            session = framework.Session(runner, spec["packages"], timeout, memo_store, root)
+            framework.set_session(session)
+            result = _Outcome()
+            try:
+                s["cls"](s["method"]).run(result)
+            finally:
+                framework.set_session(None)
+            status, detail = result.outcome
+            message = ""
+            if status in ("fail", "error"):
+                status, message = _describe(status, detail)
+            elif status == "skip":
+                message = "skipped: %s" % detail
+            if status != "crash":
+                break
+            log("%s: the runner died (%s); trying once more" % (s["name"], message.split(":")[0]))
+            for key in [k for k, (_, e) in memo_store.items() if isinstance(e, sandbox.ProbeCrash)]:
+                del memo_store[key]
         runner.kill_strays()
         tampered = guard.check() if guard is not None else []
         if guard is not None and not guard.blame:

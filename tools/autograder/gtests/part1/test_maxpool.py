@@ -50,3 +50,26 @@ class TestMaxPooling(GradedCase):
     def test_uncovered(self):
         """MaxPooling.backward: stride 3 with leftover rows and columns"""
         check_pool(distinct((1, 3, 11, 10), 3), 2, 3, seed=3, backward=True)
+
+    @graded(1, visibility=HIDDEN, requires=FILE)
+    def test_ties(self):
+        """MaxPooling.backward: tied maxima share the window's gradient"""
+        # Any split among the tied maxima whose shares add up to dout is accepted (the first
+        # maximum only, equal shares, ...); nothing may go to the other positions.
+        rng = np.random.RandomState(7)
+        x = np.round(rng.rand(2, 2, 6, 6) * 3)  # values 0..3 on 2x2 windows: many ties
+        dout = rng.randn(2, 2, 3, 3)
+        got = probe("maxpool", dict(k=2, s=2, backward=True), x=x, dout=dout)
+        what = "MaxPooling(kernel_size=2, stride=2).backward(dout of shape %s) in modules/max_pool.py, " \
+               "after forward(x of shape %s) with tied maxima" % (dout.shape, x.shape)
+        dx = got.get("dx")
+        assert_close(dx, np.zeros_like(x), what + ": dx shape", rtol=np.inf, atol=np.inf)
+        windows = x.reshape(2, 2, 3, 2, 3, 2).transpose(0, 1, 2, 4, 3, 5).reshape(2, 2, 3, 3, 4)
+        grads = np.asarray(dx, dtype=np.float64).reshape(2, 2, 3, 2, 3, 2) \
+            .transpose(0, 1, 2, 4, 3, 5).reshape(2, 2, 3, 3, 4)
+        is_max = windows == windows.max(-1, keepdims=True)
+        assert_close(np.where(is_max, 0.0, grads), np.zeros_like(grads),
+                     what + ": dx at positions that are not a maximum of their window (windows as "
+                     "(n, c, row, col, position in the 2x2 window))")
+        assert_close((grads * is_max).sum(-1), dout, what + ": the sum of dx over the tied maxima of "
+                     "each window (it must equal dout)")

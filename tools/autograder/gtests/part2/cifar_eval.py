@@ -13,6 +13,7 @@ import io
 import json
 import os
 import pickle
+import re
 
 import numpy as np
 
@@ -66,13 +67,25 @@ def cache_report():
                                                                         ", ".join(_state["used"]))]
 
 
-def _cache_key(checkpoint, cls):
+def _cache_key(checkpoint, module, cls):
+    """SHA-256 of the checkpoint, the class name, the model's file, models/__init__.py and every
+    models/ file the model's file imports (run with the submission folder as working directory)."""
     h = hashlib.sha256(cls.encode())
     with open(checkpoint, "rb") as f:
         h.update(hashlib.sha256(f.read()).digest())
-    for name in sorted(os.listdir("models")) if os.path.isdir("models") else []:
-        if name.endswith(".py"):
-            with open(os.path.join("models", name), "rb") as f:
+    own = module.split(".")[-1] + ".py"
+    with open(os.path.join("models", own), "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    imported = set()
+    for line in text.splitlines():
+        if re.match(r"\s*(from|import)\b", line):
+            imported.update(re.findall(r"\w+", line))
+    names = [own, "__init__.py"] + sorted(n for n in os.listdir("models")
+                                          if n.endswith(".py") and n[:-3] in imported)
+    for name in names:
+        path = os.path.join("models", name)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
                 h.update(name.encode() + hashlib.sha256(f.read()).digest())
     return h.hexdigest()
 
@@ -83,7 +96,7 @@ def _accuracy(module, cls, ctor, checkpoint, root):
         cwd = os.getcwd()
         try:
             os.chdir(root)
-            key = _cache_key(checkpoint, cls)
+            key = _cache_key(checkpoint, module, cls)
         finally:
             os.chdir(cwd)
         path = os.path.join(_state["cache"], key + ".json")
