@@ -16,4 +16,4 @@ fi
     --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
 
 # CIFAR-10, verified by content, into /autograder/source/data/cifar-10-batches-py
-/autograder/venv/bin/python support/part2-pytorch/cs7643/cifar10.py data
+/autograder/venv/bin/python support/part2-pytorch/cs7643/fetch.py data
