@@ -15,7 +15,7 @@ As in the paper, the classifier's biases start at -log((1 - pi) / pi) with pi = 
 every sigmoid starts near 0.1 rather than 0.5, so the C - 1 "not this class" terms
 do not dominate the first updates.
 
-    python -m experiments.sigmoid_focal --config configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml [--resume]
+    python -m experiments.sigmoid_focal --config experiments/configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml [--resume]
 
 The config is an ordinary Solver config except for `loss_type: SigmoidFocal`; data,
 schedule and records (runs/<config name>/metrics.csv, ...) are the Solver's.
@@ -23,13 +23,15 @@ Staff-only: not part of the student kit (tools/release ships no experiments/).
 """
 import argparse
 import math
+import os
 import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from solver import Solver, load_config
+from solver import Solver
+from train_utils import load_config
 
 LOSS_TYPE = "SigmoidFocal"
 PRIOR = 0.1  # the paper's pi: the probability every sigmoid starts at
@@ -80,13 +82,15 @@ def build_solver(kwargs):
     solver = Solver(**focal_kwargs(kwargs))
     solver.criterion = SigmoidFocalLoss(solver.criterion.weight, gamma=solver.gamma).to(solver.device)
     solver.loss_type = LOSS_TYPE
-    # the classifier: the model's last nn.Linear (a resumed run then loads its trained bias)
+    # the classifier: the model's last nn.Linear (a resumed run, start_epoch > 0, already
+    # holds its trained bias: leave it)
     linears = [m for m in solver.model.modules() if isinstance(m, nn.Linear)]
     if not linears or linears[-1].bias is None:
         raise ValueError("%s has no final nn.Linear with a bias to start at the prior; "
                          "use a model that has one, such as ResNet-32" % solver.model_type)
-    with torch.no_grad():
-        linears[-1].bias.fill_(-math.log((1 - PRIOR) / PRIOR))
+    if solver.start_epoch == 0:
+        with torch.no_grad():
+            linears[-1].bias.fill_(-math.log((1 - PRIOR) / PRIOR))
     return solver
 
 
@@ -96,11 +100,11 @@ def main(argv=None):
     p.add_argument("--resume", action="store_true", help="continue from runs/<config name>/last.pth")
     args = p.parse_args(argv)
     kwargs = load_config(args.config)
+    kwargs.setdefault("run_name", os.path.splitext(os.path.basename(args.config))[0])
     if args.resume:
         kwargs["resume"] = True
     solver = build_solver(kwargs)
-    best = solver.train()
-    print("%s: best test accuracy %.4f (epoch %d)" % (solver.run_name, best, solver.best_epoch))
+    solver.train()  # prints the course's progress lines and the best accuracy
     return 0
 
 

@@ -14,7 +14,7 @@ PART2 = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if PART2 not in sys.path:
     sys.path.insert(0, PART2)
 
-from cs7643 import cifar10  # noqa: E402
+from cs7643 import fetch  # noqa: E402
 
 
 def make_images(labels, rng):
@@ -25,14 +25,14 @@ def make_images(labels, rng):
 
 
 def make_fake_cifar(prefix, n_train_per_class=40, n_test_per_class=10, seed=0):
-    """Write prefix/data/cifar-10-batches-py with a small synthetic CIFAR-10; returns prefix."""
+    """Write prefix/data/cifar10/cifar-10-batches-py with a small synthetic CIFAR-10; returns prefix."""
     rng = np.random.default_rng(seed)
     train_y = rng.permutation(np.repeat(np.arange(10), n_train_per_class)).astype(np.uint8)
     test_y = rng.permutation(np.repeat(np.arange(10), n_test_per_class)).astype(np.uint8)
-    folder = os.path.join(prefix, "data", cifar10.FOLDER)
+    folder = os.path.join(prefix, "data", "cifar10", fetch.FOLDER)
     os.makedirs(folder)
-    cifar10.write_batches(folder, make_images(train_y, rng), train_y, make_images(test_y, rng), test_y)
-    cifar10._write_stamp(folder)  # the content check is for the real data only
+    fetch.write_batches(folder, make_images(train_y, rng), train_y, make_images(test_y, rng), test_y)
+    fetch._write_stamp(folder)  # the content check is for the real data only
     return prefix
 
 
@@ -41,3 +41,9 @@ def temp_prefix(testcase, **kwargs):
     tmp = tempfile.TemporaryDirectory(prefix="cs7643-p2-")
     testcase.addCleanup(tmp.cleanup)
     return make_fake_cifar(tmp.name, **kwargs)
+
+
+def solver_kwargs(prefix):
+    """Solver keywords that keep a run inside `prefix`: training and test sets, checkpoints."""
+    return {"path_prefix": prefix, "test_root": os.path.join(prefix, "data", "cifar10"),
+            "checkpoint_dir": os.path.join(prefix, "checkpoints")}

@@ -1,4 +1,6 @@
 """Parameter counts, output shapes and structure of every Part 2 model."""
+import contextlib
+import io
 import unittest
 
 import torch
@@ -6,7 +8,8 @@ import torch.nn as nn
 
 import staff_tests.synthetic  # noqa: F401  (puts part2-pytorch on sys.path)
 from models import MyModel, TwoLayerNet, VanillaCNN, resnet32
-from models.resnet import ZeroPadShortcut
+from models import resnet as resnet_module
+from models.resnet import BasicBlock
 
 
 def n_params(model):
@@ -53,11 +56,49 @@ class TestModels(unittest.TestCase):
 
     def test_option_a_shortcut(self):
         x = torch.randn(2, 16, 8, 8)
-        out = ZeroPadShortcut(16, 32)(x)
+        out = BasicBlock(16, 32, stride=2).shortcut(x)
         self.assertEqual(tuple(out.shape), (2, 32, 4, 4))
         torch.testing.assert_close(out[:, 8:24], x[:, :, ::2, ::2])
         self.assertEqual(out[:, :8].abs().sum().item(), 0.0)
         self.assertEqual(out[:, 24:].abs().sum().item(), 0.0)
+        self.assertEqual(n_params(BasicBlock(16, 32, stride=2).shortcut), 0)
+        # option B: a 1x1 convolution and BN, 16 * 32 + 2 * 32 parameters
+        block = BasicBlock(16, 32, stride=2, option='B')
+        self.assertEqual(n_params(block.shortcut), 16 * 32 + 2 * 32)
+        self.assertEqual(tuple(block(x).shape), (2, 32, 4, 4))
+
+    def test_resnet_family_parameter_counts(self):
+        def expected(n):  # stem, then per stage: first block (maybe widening), n - 1 more; linear
+            total, c_in = 3 * 16 * 9 + 2 * 16, 16
+            for w in (16, 32, 64):
+                for _ in range(n):
+                    total += 9 * c_in * w + 9 * w * w + 4 * w
+                    c_in = w
+            return total + 64 * 10 + 10
+
+        for name, n in (("resnet20", 3), ("resnet32", 5), ("resnet44", 7), ("resnet56", 9), ("resnet110", 18)):
+            with self.subTest(name):
+                self.assertEqual(n_params(getattr(resnet_module, name)()), expected(n))
+        self.assertEqual(resnet_module.__all__, ['ResNet_s', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
+                                                 'resnet110', 'resnet1202'])
+
+    def test_resnet_test_helper_prints_counts(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            resnet_module.test(resnet32())
+        self.assertEqual(out.getvalue(), "Total number of params 464154\nTotal layers 32\n")
+
+    def test_hello_do_you_copy(self):
+        import losses.focal_loss
+        import models.cnn
+        import models.my_model
+        import models.twolayer
+        for module, name in ((models.cnn, "cnn"), (models.my_model, "my_model"), (resnet_module, "resnet"),
+                             (models.twolayer, "twolayer"), (losses.focal_loss, "focal_loss")):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                module.hello_do_you_copy()
+            self.assertEqual(out.getvalue(), "Roger that from %s.py!\n" % name)
 
     def test_mymodel_shape(self):
         model = MyModel().eval()

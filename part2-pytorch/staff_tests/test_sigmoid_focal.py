@@ -1,5 +1,7 @@
 """experiments/sigmoid_focal.py: the CB sigmoid focal loss against torchvision's focal loss
 (float64), its behaviour at extreme scores and under bf16, and the Solver it builds."""
+import contextlib
+import io
 import math
 import os
 import unittest
@@ -7,10 +9,10 @@ import unittest
 import torch
 from torchvision.ops import sigmoid_focal_loss
 
-from staff_tests.synthetic import PART2, temp_prefix
+from staff_tests.synthetic import PART2, solver_kwargs, temp_prefix
 from experiments.sigmoid_focal import SigmoidFocalLoss, build_solver
 from losses import reweight
-from solver import load_config
+from train_utils import load_config
 
 
 def reference(x, y, weight, gamma):
@@ -72,32 +74,37 @@ class TestSigmoidFocalLoss(unittest.TestCase):
 
 
 class TestBuildSolver(unittest.TestCase):
-    def setUp(self):
-        os.environ["TQDM_DISABLE"] = "1"
-
     def test_committed_config_differs_from_the_softmax_run_only_in_the_loss(self):
-        configs = os.path.join(PART2, "configs")
+        configs = os.path.join(PART2, "experiments", "configs")
         sigmoid = load_config(os.path.join(configs, "config_resnet32_lt_sweep_sigmoid_b0.9999.yaml"))
         softmax = load_config(os.path.join(configs, "config_resnet32_lt_sweep_b0.9999.yaml"))
         self.assertEqual(sigmoid.pop("loss_type"), "SigmoidFocal")
         self.assertEqual(softmax.pop("loss_type"), "Focal")
-        self.assertEqual(sigmoid.pop("run_name"), "config_resnet32_lt_sweep_sigmoid_b0.9999")
-        softmax.pop("run_name")
         self.assertEqual(sigmoid, softmax)
 
     def test_solver_trains_resnet32_with_the_sigmoid_loss(self):
         # 100 synthetic images per class at most; factor 100 -> counts 100, 59, ..., 1
         prefix = temp_prefix(self, n_train_per_class=100)
-        s = build_solver(dict(path_prefix=prefix, model="ResNet-32", loss_type="SigmoidFocal",
-                              imbalance="imbalance", beta=0.999, gamma=1.0, batch_size=32,
-                              learning_rate=0.05, epochs=1, run_name="sigmoid"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            s = build_solver(dict(solver_kwargs(prefix), model="ResNet-32", loss_type="SigmoidFocal",
+                                  imbalance="imbalance", beta=0.999, gamma=1.0, batch_size=32,
+                                  learning_rate=0.05, epochs=1, run_name="sigmoid"))
         self.assertIsInstance(s.criterion, SigmoidFocalLoss)
-        torch.testing.assert_close(s.criterion.weight, reweight(s.cls_num_list, beta=0.999))
+        counts = [100, 59, 35, 21, 12, 7, 4, 2, 1, 1]
+        torch.testing.assert_close(s.criterion.weight, reweight(counts, beta=0.999))
         torch.testing.assert_close(s.model.linear.bias, torch.full((10,), -math.log(9.0)))
-        s.train()
-        self.assertEqual(len(s.history), 1)
-        self.assertTrue(math.isfinite(s.history[0]["train_loss"]))
+        with contextlib.redirect_stdout(io.StringIO()):
+            s.train()
+        self.assertEqual(len(s.records.history), 1)
+        self.assertTrue(math.isfinite(s.records.history[0]["train_loss"]))
         self.assertTrue(os.path.isfile(os.path.join(prefix, "runs", "sigmoid", "metrics.csv")))
+        # resumed (nothing left to train), the trained bias is kept, not reset to the prior
+        trained = s.model.linear.bias.detach().clone()
+        with contextlib.redirect_stdout(io.StringIO()):
+            again = build_solver(dict(solver_kwargs(prefix), model="ResNet-32", loss_type="SigmoidFocal",
+                                      imbalance="imbalance", beta=0.999, gamma=1.0, batch_size=32,
+                                      learning_rate=0.05, epochs=1, run_name="sigmoid", resume=True))
+        torch.testing.assert_close(again.model.linear.bias, trained)
 
     def test_other_loss_types_are_refused(self):
         with self.assertRaisesRegex(ValueError, "python -m solver"):

@@ -1,23 +1,32 @@
-"""The Solver on a small synthetic CIFAR-10: one epoch, records, schedule, augmentation,
-the training step, seeding, resume after a crash, and every bad input."""
+"""The Solver on a small synthetic CIFAR-10: the course's printed lines, records, schedules,
+the fast batches against the course's transforms, the training step, seeding, resume after
+a crash, and every bad input."""
 import contextlib
 import csv
 import io
+import math
 import os
+import re
 import unittest
+import warnings
 from unittest import mock
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+import torchvision.transforms as transforms
+import yaml
 
-from staff_tests.synthetic import temp_prefix
+from staff_tests.synthetic import PART2, solver_kwargs, temp_prefix
 from experiments.sigmoid_focal import LOSS_TYPE, focal_kwargs
 import solver as solver_module
+import train_utils
 from models import TwoLayerNet
-from solver import CSV_COLUMNS, Solver
+from solver import Solver
 
-# small and quick: batches of 32 over 400 synthetic images
+# small and quick: batches of 32 over 400 synthetic images (13 batches), 100 test images
 FAST = dict(batch_size=32, learning_rate=0.05, epochs=1)
+NORMALIZE = transforms.Normalize((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))
 
 
 def read_csv(path):
@@ -29,25 +38,51 @@ def without_seconds(rows):
     return [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
 
 
+def quietly(fn, *args, **kwargs):
+    """Call fn, returning (its result, what it printed)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fn(*args, **kwargs)
+    return result, out.getvalue()
+
+
 class SolverTestCase(unittest.TestCase):
     def setUp(self):
-        os.environ["TQDM_DISABLE"] = "1"
         self.prefix = temp_prefix(self)
 
-    def solver(self, **kwargs):
-        return Solver(**dict(FAST, path_prefix=self.prefix, **kwargs))
+    def solver(self, prefix=None, **kwargs):
+        return quietly(Solver, **dict(FAST, **solver_kwargs(prefix or self.prefix), **kwargs))[0]
+
+    def train(self, s):
+        return quietly(s.train)[1]
 
     def csv_rows(self, run_name):
         return read_csv(os.path.join(self.prefix, "runs", run_name, "metrics.csv"))
 
 
 class TestOneEpoch(SolverTestCase):
-    def test_one_epoch_records(self):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):  # graded code prints nothing
-            s = self.solver(run_name="one")
-            best = s.train()
-        self.assertEqual(out.getvalue(), "")
+    def test_printed_lines(self):
+        s, printed = quietly(Solver, **dict(FAST, **solver_kwargs(self.prefix)))
+        self.assertEqual(printed, str(s.model) + "\n")  # the model, at construction
+        lines = self.train(s).splitlines()
+        number = r"\d+\.\d{3}"
+        four = r"\d\.\d{4}"
+        train_line = (r"Epoch: \[0\]\[(\d+)/13\]\tTime %s \(%s\)\tLoss %s \(%s\)\tPrec @1 %s \(%s\)\t$"
+                      % (number, number, r"\d+\.\d{4}", r"\d+\.\d{4}", four, four))
+        # training: batches 0 and 10 of 13; evaluation: batch 0 of 1 (100 test images)
+        self.assertEqual([re.match(train_line, l).group(1) for l in lines[:2]], ["0", "10"])
+        self.assertRegex(lines[2], r"Epoch: \[0\]\[0/1\]\tTime %s \(%s\)\t$" % (number, number))
+        per_class = [r"Accuracy of Class %d: %s$" % (c, four) for c in range(10)]
+        for line, pattern in zip(lines[3:13], per_class):
+            self.assertRegex(line, pattern)
+        self.assertRegex(lines[13], r"\* Prec @1: %s$" % four)
+        self.assertEqual(lines[14], "Best Prec @1 Accuracy: %.4f" % s.best)
+        self.assertEqual(lines[15:25], lines[3:13])  # the best epoch's classes again
+        self.assertEqual(len(lines), 25)
+
+    def test_one_epoch_records_and_checkpoint(self):
+        s = self.solver(run_name="one")
+        self.train(s)
         path = os.path.join(self.prefix, "runs", "one", "metrics.csv")
         with open(path) as f:
             header = f.readline().strip()
@@ -64,17 +99,20 @@ class TestOneEpoch(SolverTestCase):
         # 10 test images per class: the overall accuracy is the mean of the per-class ones
         self.assertAlmostEqual(float(row["test_acc"]),
                                sum(float(row["class_acc_%d" % c]) for c in range(10)) / 10, places=5)
-        self.assertAlmostEqual(best, float(row["test_acc"]), places=5)
+        self.assertAlmostEqual(s.best, float(row["test_acc"]), places=5)
 
-        # the checkpoint is a plain state_dict; evaluated independently it gives the CSV's accuracy
+        # the checkpoint: a state_dict of CPU tensors; evaluated independently (the course's
+        # transforms on the PIL images) it gives the CSV's accuracy
         ckpt = os.path.join(self.prefix, "checkpoints", "twolayernet.pth")
+        self.assertEqual(s.checkpoint_path, ckpt)
+        state = torch.load(ckpt, weights_only=True)
+        self.assertTrue(all(v.device.type == "cpu" for v in state.values()))
         model = TwoLayerNet(3072, 256, 10)
-        model.load_state_dict(torch.load(ckpt, weights_only=True))
+        model.load_state_dict(state)
         from data import CIFAR10
-        test = CIFAR10(os.path.join(self.prefix, "data"), train=False)
-        x = torch.tensor(test.data).permute(0, 3, 1, 2).float() / 255
-        x = (x - torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)) / torch.tensor(
-            [0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
+        test = CIFAR10(os.path.join(self.prefix, "data", "cifar10"), train=False,
+                       transform=transforms.Compose([transforms.ToTensor(), NORMALIZE]))
+        x = torch.stack([test[i][0] for i in range(len(test))])
         with torch.no_grad():
             acc = (model(x).argmax(1) == torch.tensor(test.targets)).float().mean().item()
         self.assertAlmostEqual(acc, float(row["test_acc"]), places=5)
@@ -85,36 +123,96 @@ class TestOneEpoch(SolverTestCase):
         self.assertEqual([sum(r) for r in confusion], [10] * 10)
         self.assertEqual([confusion[c][c] / 10 for c in range(10)],
                          [float(row["class_acc_%d" % c]) for c in range(10)])
+        # best_cm: row-normalised, its diagonal is the per-class accuracy
+        torch.testing.assert_close(s.best_cm.sum(1), torch.ones(10))
+
+    def test_no_records_without_run_name(self):
+        self.train(self.solver())
+        self.assertFalse(os.path.exists(os.path.join(self.prefix, "runs")))
 
     def test_learns_synthetic_classes(self):
         s = self.solver(epochs=3, learning_rate=0.1)
-        self.assertGreater(s.train(), 0.8)
+        self.train(s)
+        self.assertGreater(s.best, 0.8)
 
     def test_vanilla_cnn_amp_channels_last(self):
         s = self.solver(model="VanillaCNN", learning_rate=0.01, amp=True, channels_last=True, run_name="amp")
-        s.train()
+        self.train(s)
         row = self.csv_rows("amp")[0]
-        self.assertTrue(torch.isfinite(torch.tensor(float(row["train_loss"]))))
+        self.assertTrue(math.isfinite(float(row["train_loss"])))
+
+    def test_course_data_loaders(self):
+        # fast_data=False: the course's DataLoaders over the transformed PIL images
+        s = self.solver(fast_data=False, epochs=2, learning_rate=0.1)
+        self.assertIsInstance(s.train_loader, torch.utils.data.DataLoader)
+        self.train(s)
+        self.assertGreater(s.best, 0.5)
 
     def test_focal_on_regular_and_imbalanced_data(self):
-        s = self.solver(loss_type="Focal", gamma=2.0, run_name="focal_regular")
+        s = self.solver(loss_type="Focal", gamma=2.0)
         torch.testing.assert_close(s.criterion.weight.cpu(), torch.ones(10))  # balanced counts
-        s.train()
-        # 100 synthetic images per class at most; factor 0.01 -> int(100 * 0.01 ** (i / 9))
+        self.train(s)
+        # 100 synthetic images per class; factor 0.01 -> int(100.0 * 0.01 ** (i / 9))
         prefix = temp_prefix(self, n_train_per_class=100)
-        s = Solver(**dict(FAST, path_prefix=prefix, loss_type="Focal", imbalance="imbalance", beta=0.999))
+        s = self.solver(prefix=prefix, loss_type="Focal", imbalance="imbalance", beta=0.999)
         counts = [100, 59, 35, 21, 12, 7, 4, 2, 1, 1]
-        self.assertEqual(s.cls_num_list, counts)
-        self.assertEqual(torch.bincount(s.train_y.cpu()).tolist(), counts)
+        self.assertEqual(torch.bincount(s.train_loader.labels.cpu()).tolist(), counts)
         raw = torch.tensor([(1 - 0.999) / (1 - 0.999 ** n) for n in counts])
         torch.testing.assert_close(s.criterion.weight.cpu(), raw / raw.sum() * 10)
-        s.train()
+        self.train(s)
 
     def test_test_every(self):
         s = self.solver(epochs=3, test_every=2, run_name="every")
-        s.train()
+        self.train(s)
         rows = self.csv_rows("every")
         self.assertEqual([r["test_acc"] == "" for r in rows], [True, False, False])
+
+
+class TestFastBatches(SolverTestCase):
+    def test_test_batches_equal_the_course_transforms(self):
+        s = self.solver()
+        dataset = s.val_loader.dataset
+        expected = torch.stack([dataset[i][0] for i in range(len(dataset))])  # ToTensor + Normalize
+        got = torch.cat([x for x, _ in s.val_loader])
+        torch.testing.assert_close(got, expected, atol=1e-6, rtol=0)
+        self.assertEqual(torch.cat([y for _, y in s.val_loader]).tolist(), list(map(int, dataset.targets)))
+
+    def test_each_training_pass_is_a_permutation(self):
+        s = self.solver()
+        labels = [torch.cat([y for _, y in s.train_loader]) for _ in range(2)]
+        for y in labels:
+            self.assertEqual(sorted(y.tolist()), sorted(s.train_loader.labels.tolist()))
+        self.assertFalse(torch.equal(labels[0], labels[1]))
+        self.assertEqual(len(s.train_loader), 13)
+
+    def test_augmentation_is_crop_and_flip(self):
+        for p in (4, 2, 0):  # the default, then crop_padding values
+            with self.subTest(crop_padding=p):
+                s = self.solver(seed=3, crop_padding=p)
+                x = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
+                out = s.train_loader.crop_and_flip(x)
+                # replay the generator: offsets dy, dx, then the flip coins
+                g = torch.Generator().manual_seed(3)
+                dy = torch.randint(0, 2 * p + 1, (64,), generator=g)
+                dx = torch.randint(0, 2 * p + 1, (64,), generator=g)
+                flip = torch.rand(64, generator=g) < 0.5
+                padded = torch.zeros(64, 3, 32 + 2 * p, 32 + 2 * p, dtype=torch.uint8)
+                padded[:, :, p:p + 32, p:p + 32] = x
+                for i in range(64):
+                    crop = padded[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32]
+                    self.assertTrue(torch.equal(out[i], crop.flip(2) if flip[i] else crop), i)
+
+    def test_augmentation_distribution(self):
+        # a single bright pixel at (0, 0) lands at (4 - dy, 4 - dx): every offset 0..8 occurs
+        s = self.solver(seed=0)
+        x = torch.zeros(4000, 1, 32, 32, dtype=torch.uint8)
+        x[:, 0, 0, 0] = 255
+        out = s.train_loader.crop_and_flip(x)
+        visible = out.flatten(1).amax(1) == 255
+        # the pixel stays visible iff dy <= 4 and dx <= 4: probability 25/81
+        self.assertAlmostEqual(visible.float().mean().item(), 25 / 81, delta=0.03)
+        cols = out[visible, 0].amax(1).argmax(1)  # column of the pixel (mirrored when flipped)
+        self.assertEqual(sorted(set(cols.tolist())), [0, 1, 2, 3, 4, 27, 28, 29, 30, 31])
 
 
 class TestTrainingStep(SolverTestCase):
@@ -127,8 +225,7 @@ class TestTrainingStep(SolverTestCase):
         ref = TwoLayerNet(3072, 256, 10)
         ref.load_state_dict(s.model.state_dict())
         F.cross_entropy(ref(x), y).backward()
-        for g in s.optimizer.param_groups:
-            g["lr"] = 0.05
+        train_utils.set_lr(s.optimizer, 0.05)
         output, loss = s._compute_loss_update_params(x, y)
         self.assertEqual(tuple(output.shape), (8, 10))
         self.assertAlmostEqual(loss.item(), F.cross_entropy(output.detach(), y).item(), places=5)
@@ -147,93 +244,92 @@ class TestTrainingStep(SolverTestCase):
             self.assertIsNone(p.grad)
 
 
-class TestScheduleAndAugmentation(SolverTestCase):
-    def test_step_schedule(self):
+class TestSchedules(SolverTestCase):
+    def epoch_lrs(self, s):
+        lrs = []
+        for epoch in range(s.epochs):
+            s._adjust_learning_rate(epoch)
+            lrs.append(s.optimizer.param_groups[0]["lr"])
+        return lrs
+
+    def test_course_schedule(self):
         s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8])
-        lrs = [s._learning_rate(e, 0, 10) for e in range(10)]
-        for got, expected in zip(lrs, [1.0] * 6 + [0.1] * 2 + [0.01] * 2):
+        for got, expected in zip(self.epoch_lrs(s), [1.0] * 6 + [0.1] * 2 + [0.01] * 2):
             self.assertAlmostEqual(got, expected, places=12)
-        s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8], lr_decay=0.01)  # Cui et al.'s factors
-        for got, expected in zip([s._learning_rate(e, 0, 10) for e in range(10)], [1.0] * 6 + [0.01] * 2 + [1e-4] * 2):
+        # warm-up is per epoch: epoch e (1-based) gets lr * e / warmup
+        s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8], warmup=4)
+        for got, expected in zip(self.epoch_lrs(s), [0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 0.1, 0.1, 0.01, 0.01]):
             self.assertAlmostEqual(got, expected, places=12)
 
-    def test_warmup_then_step(self):
-        s = self.solver(learning_rate=1.0, epochs=10, warmup=2, steps=[6, 8])
-        self.assertAlmostEqual(s._learning_rate(0, 0, 10), 1 / 20)
-        self.assertAlmostEqual(s._learning_rate(1, 9, 10), 1.0)
-        self.assertAlmostEqual(s._learning_rate(2, 0, 10), 1.0)
-        self.assertAlmostEqual(s._learning_rate(7, 3, 10), 0.1)
+    def test_iteration_step_schedule(self):
+        s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8], schedule="step")
+        lr = lambda e, i: train_utils.iteration_lr(s, e, i, 10)  # noqa: E731
+        for got, expected in zip([lr(e, 0) for e in range(10)], [1.0] * 6 + [0.1] * 2 + [0.01] * 2):
+            self.assertAlmostEqual(got, expected, places=12)
+        s = self.solver(learning_rate=1.0, epochs=10, steps=[6, 8], schedule="step", lr_decay=0.01)
+        for got, expected in zip([lr(e, 0) for e in range(10)], [1.0] * 6 + [0.01] * 2 + [1e-4] * 2):
+            self.assertAlmostEqual(got, expected, places=12)
+        s = self.solver(learning_rate=1.0, epochs=10, warmup=2, steps=[6, 8], schedule="step")
+        self.assertAlmostEqual(lr(0, 0), 1 / 20)
+        self.assertAlmostEqual(lr(1, 9), 1.0)
+        self.assertAlmostEqual(lr(7, 3), 0.1)
 
     def test_cosine_and_linear(self):
         s = self.solver(learning_rate=2.0, epochs=10, warmup=0, schedule="cosine")
-        self.assertAlmostEqual(s._learning_rate(0, 0, 10), 2.0)
-        self.assertAlmostEqual(s._learning_rate(5, 0, 10), 1.0)   # half way: cos(pi/2) = 0
-        self.assertAlmostEqual(s._learning_rate(7, 5, 10), 2.0 * 0.5 * (1 + __import__("math").cos(0.75 * 3.141592653589793)))
+        lr = lambda e, i: train_utils.iteration_lr(s, e, i, 10)  # noqa: E731
+        self.assertAlmostEqual(lr(0, 0), 2.0)
+        self.assertAlmostEqual(lr(5, 0), 1.0)   # half way: cos(pi/2) = 0
+        self.assertAlmostEqual(lr(7, 5), 2.0 * 0.5 * (1 + math.cos(0.75 * math.pi)))
         s = self.solver(learning_rate=2.0, epochs=10, warmup=2, schedule="linear")
-        self.assertAlmostEqual(s._learning_rate(2, 0, 10), 2.0)
-        self.assertAlmostEqual(s._learning_rate(6, 0, 10), 1.0)   # half of the 8 epochs after warm-up
-        self.assertAlmostEqual(s._learning_rate(9, 9, 10), 2.0 / 80)
+        self.assertAlmostEqual(lr(2, 0), 2.0)
+        self.assertAlmostEqual(lr(6, 0), 1.0)   # half of the 8 epochs after warm-up
+        self.assertAlmostEqual(lr(9, 9), 2.0 / 80)
 
-    def test_augmentation_is_crop_and_flip(self):
-        for p in (4, 2, 0):  # the default, then crop_padding values
-            with self.subTest(crop_padding=p):
-                s = self.solver(seed=3, crop_padding=p)
-                x = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8)
-                out = s._augment(x)
-                # replay the generator: offsets dy, dx, then the flip coins, as _augment draws them
-                g = torch.Generator().manual_seed(3)
-                dy = torch.randint(0, 2 * p + 1, (64,), generator=g)
-                dx = torch.randint(0, 2 * p + 1, (64,), generator=g)
-                flip = torch.rand(64, generator=g) < 0.5
-                padded = torch.zeros(64, 3, 32 + 2 * p, 32 + 2 * p, dtype=torch.uint8)
-                padded[:, :, p:p + 32, p:p + 32] = x
-                for i in range(64):
-                    crop = padded[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32]
-                    self.assertTrue(torch.equal(out[i], crop.flip(2) if flip[i] else crop), i)
+    def test_iteration_schedule_is_applied_per_batch(self):
+        s = self.solver(learning_rate=1.0, epochs=1, schedule="linear")
+        seen = []
+        real = Solver._compute_loss_update_params
 
-    def test_augmentation_distribution(self):
-        # a single bright pixel at (0, 0) lands at (4 - dy, 4 - dx): every offset 0..8 occurs
-        s = self.solver(seed=0)
-        x = torch.zeros(4000, 1, 32, 32, dtype=torch.uint8)
-        x[:, 0, 0, 0] = 255
-        out = s._augment(x)
-        visible = out.flatten(1).amax(1) == 255
-        # the pixel stays visible iff dy <= 4 and dx <= 4: probability 25/81
-        self.assertAlmostEqual(visible.float().mean().item(), 25 / 81, delta=0.03)
-        cols = out[visible, 0].amax(1).argmax(1)  # column of the pixel (mirrored when flipped)
-        self.assertEqual(sorted(set(cols.tolist())), [0, 1, 2, 3, 4, 27, 28, 29, 30, 31])
+        def spy(this, data, target):
+            if this.model.training:
+                seen.append(this.optimizer.param_groups[0]["lr"])
+            return real(this, data, target)
+
+        with mock.patch.object(Solver, "_compute_loss_update_params", spy):
+            self.train(s)
+        self.assertEqual(len(seen), 13)
+        for i, got in enumerate(seen):
+            self.assertAlmostEqual(got, 1.0 - i / 13)
 
 
 class TestSeedAndResume(SolverTestCase):
     def test_same_seed_same_metrics(self):
-        self.solver(epochs=2, seed=5, run_name="a").train()
-        self.solver(epochs=2, seed=5, run_name="b").train()
-        self.solver(epochs=2, seed=6, run_name="c").train()
+        for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+            self.train(self.solver(epochs=2, seed=seed, run_name=name))
         self.assertEqual(without_seconds(self.csv_rows("a")), without_seconds(self.csv_rows("b")))
         self.assertNotEqual(without_seconds(self.csv_rows("a")), without_seconds(self.csv_rows("c")))
 
     def test_resume_after_crash_gives_the_same_run(self):
-        kwargs = dict(epochs=3, seed=1, steps=[1, 2], warmup=1)
+        kwargs = dict(epochs=3, seed=1, steps=[1, 2], warmup=1, schedule="step")
         full = self.solver(run_name="full", **kwargs)
-        full.train()
+        self.train(full)
 
         crashing = self.solver(run_name="crash", **kwargs)
-        real_epoch = Solver._train_epoch
+        real_step = Solver._train_step
 
-        def crash_in_third_epoch(this, epoch, bar):
+        def crash_in_third_epoch(this, epoch):
             if epoch == 2:
                 raise KeyboardInterrupt("simulated crash")
-            return real_epoch(this, epoch, bar)
+            return real_step(this, epoch)
 
-        with mock.patch.object(Solver, "_train_epoch", crash_in_third_epoch):
+        with mock.patch.object(Solver, "_train_step", crash_in_third_epoch):
             with self.assertRaises(KeyboardInterrupt):
-                crashing.train()
+                self.train(crashing)
         self.assertEqual(len(self.csv_rows("crash")), 2)
 
         resumed = self.solver(run_name="crash", resume=True, **kwargs)
-        self.assertEqual(resumed.start_epoch, 0)  # state is read when train() starts
-        resumed.train()
         self.assertEqual(resumed.start_epoch, 2)
+        self.train(resumed)
         self.assertEqual(without_seconds(self.csv_rows("crash")), without_seconds(self.csv_rows("full")))
         for a, b in zip(full.model.state_dict().values(), resumed.model.state_dict().values()):
             self.assertTrue(torch.equal(a, b))
@@ -241,20 +337,21 @@ class TestSeedAndResume(SolverTestCase):
 
     def test_resume_without_state_starts_fresh(self):
         s = self.solver(run_name="fresh", resume=True)
-        s.train()
+        self.assertEqual(s.start_epoch, 0)
+        self.train(s)
         self.assertEqual(len(self.csv_rows("fresh")), 1)
 
 
 class TestBadInput(SolverTestCase):
-    def test_unknown_key_suggests_closest(self):
-        with self.assertRaisesRegex(ValueError, "unknown config key 'learning_rat'; did you mean 'learning_rate'"):
+    def test_unknown_key_warns_with_the_closest(self):
+        with self.assertWarnsRegex(UserWarning, r"unknown key 'learning_rat' \(did you mean 'learning_rate'\?\)"):
             self.solver(learning_rat=0.1)
 
     def test_bad_choices_list_valid_values(self):
         cases = [("model", "ResNet32", "model must be one of 'TwoLayerNet', 'VanillaCNN', 'MyModel', 'ResNet-32'"),
                  ("loss_type", "focal", "loss_type must be one of 'CE', 'Focal', got 'focal'"),
                  ("imbalance", "long-tailed", "imbalance must be one of 'regular', 'imbalance'"),
-                 ("schedule", "poly", "schedule must be one of 'step', 'cosine', 'linear'")]
+                 ("schedule", "poly", "schedule must be one of course, step, cosine, linear")]
         for key, value, message in cases:
             with self.subTest(key=key):
                 with self.assertRaises(ValueError) as cm:
@@ -270,6 +367,8 @@ class TestBadInput(SolverTestCase):
             self.solver(loss_type="Focal", label_smoothing=0.1)
         with self.assertRaisesRegex(ValueError, "run_name must be a folder name"):
             self.solver(run_name="../elsewhere")
+        with self.assertRaisesRegex(ValueError, "resume=True needs a run_name"):
+            self.solver(resume=True)
         with self.assertRaisesRegex(ValueError, "crop_padding must be a whole number of pixels from 0 to 16"):
             self.solver(crop_padding=-1)
         s = self.solver(learning_rate="1e-4")  # YAML reads 1e-4 (no dot) as text
@@ -278,30 +377,27 @@ class TestBadInput(SolverTestCase):
     def test_nan_loss_stops_and_keeps_last_good_checkpoint(self):
         s = self.solver(epochs=2, run_name="nan")
         real = s.criterion
-        calls = {"n": 0}
-        steps_per_epoch = 13  # 400 images in batches of 32
 
         def criterion(output, target):
-            calls["n"] += s.model.training  # count training steps only
             loss = real(output, target)
-            if calls["n"] == steps_per_epoch + 3:  # third step of the second epoch
-                return loss * float("nan")
-            return loss
+            return loss * float("nan") if s.nan and s.model.training else loss
 
+        s.nan = False
         s.criterion = criterion
         ckpt = os.path.join(self.prefix, "checkpoints", "twolayernet.pth")
-        real_epoch = Solver._train_epoch
+        real_step = Solver._train_step
         saved = {}
 
-        def remember(this, epoch, bar):
+        def second_epoch_goes_nan(this, epoch):
             if epoch == 1:
                 with open(ckpt, "rb") as f:
                     saved["bytes"] = f.read()
-            return real_epoch(this, epoch, bar)
+                this.nan = True
+            return real_step(this, epoch)
 
-        with mock.patch.object(Solver, "_train_epoch", remember):
-            with self.assertRaisesRegex(FloatingPointError, "became nan at epoch 2, step 3 of 13"):
-                s.train()
+        with mock.patch.object(Solver, "_train_step", second_epoch_goes_nan):
+            with self.assertRaisesRegex(FloatingPointError, "the training loss became nan in epoch 1"):
+                self.train(s)
         with open(ckpt, "rb") as f:
             self.assertEqual(f.read(), saved["bytes"])
         self.assertEqual(torch.load(os.path.join(self.prefix, "runs", "nan", "last.pth"),
@@ -310,29 +406,32 @@ class TestBadInput(SolverTestCase):
 
     def test_model_without_layers(self):
         class Empty(torch.nn.Module):
-            def forward(self, x):
-                raise NotImplementedError
+            def __init__(self, *args):
+                super().__init__()
 
-        with mock.patch.dict(solver_module.MODELS, {"TwoLayerNet": Empty}):
+        with mock.patch.object(solver_module, "TwoLayerNet", Empty):
             with self.assertRaisesRegex(NotImplementedError, "Empty has no parameters: define its layers"):
                 self.solver()
 
     def test_resume_from_another_models_state(self):
-        self.solver(run_name="shared").train()
-        s = self.solver(run_name="shared", model="VanillaCNN", resume=True)
+        self.train(self.solver(run_name="shared"))
         with self.assertRaisesRegex(ValueError, "saved for model 'TwoLayerNet', but this run trains 'VanillaCNN'"):
-            s.train()
+            self.solver(run_name="shared", model="VanillaCNN", resume=True)
 
 
-class TestLoadCheckpoint(SolverTestCase):
-    def test_checkpoint_of_another_model(self):
-        from models import VanillaCNN
-        path = os.path.join(self.prefix, "vanillacnn.pth")
-        torch.save(VanillaCNN().state_dict(), path)
-        with self.assertRaisesRegex(ValueError, "holds the weights of VanillaCNN, not of TwoLayerNet"):
-            solver_module.load_checkpoint(TwoLayerNet(3072, 256, 10), path)
-        model = solver_module.load_checkpoint(VanillaCNN(), path)
-        torch.testing.assert_close(model.state_dict(), torch.load(path, weights_only=True))
+# the course's four configs, section by section, key by key (ORIGINAL_KIT.md 4e)
+TRAIN = {"batch_size": 128, "learning_rate": 0.0001, "reg": 0.0005, "epochs": 10, "steps": [6, 8],
+         "warmup": 0, "momentum": 0.9, "gamma": 1}
+COURSE_CONFIGS = {
+    "config_mymodel.yaml": {"Train": TRAIN, "network": {"model": "MyModel"},
+                            "data": {"imbalance": "regular", "save_best": True}, "loss": {"loss_type": "CE"}},
+    "config_resnet32.yaml": {"Train": TRAIN, "network": {"model": "ResNet-32", "save_best": True},
+                             "data": {"imbalance": "regular", "beta": 0.9999}, "loss": {"loss_type": "CE"}},
+    "config_twolayer.yaml": {"Train": dict(TRAIN, learning_rate=0.1), "network": {"model": "TwoLayerNet"},
+                             "data": {"imbalance": "regular", "save_best": True}, "loss": {"loss_type": "CE"}},
+    "config_vanilla_cnn.yaml": {"Train": TRAIN, "network": {"model": "VanillaCNN", "save_best": True},
+                                "data": {"imbalance": "regular", "beta": 0.9999}, "loss": {"loss_type": "CE"}},
+}
 
 
 class TestConfigFiles(SolverTestCase):
@@ -342,34 +441,56 @@ class TestConfigFiles(SolverTestCase):
             f.write("description: a tiny run\nTrain:\n  batch_size: 32\n  learning_rate: 5e-2\n"
                     "  epochs: 1\nnetwork:\n  model: TwoLayerNet\n  save_best: False\n"
                     "data:\n  imbalance: regular\nloss:\n  loss_type: CE\n")
-        kwargs = solver_module.load_config(path)
+        kwargs = train_utils.load_config(path)
         self.assertEqual(kwargs, {"batch_size": 32, "learning_rate": "5e-2", "epochs": 1, "model": "TwoLayerNet",
-                                  "save_best": False, "imbalance": "regular", "loss_type": "CE",
-                                  "run_name": "config_tiny"})
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            rc = solver_module.main(["--config", path, "--set", "path_prefix=" + self.prefix, "seed=2"])
+                                  "save_best": False, "imbalance": "regular", "loss_type": "CE"})
+        sets = ["%s=%s" % kv for kv in solver_kwargs(self.prefix).items()] + ["seed=2"]
+        rc, printed = quietly(train_utils.main, Solver, ["--config", path, "--set"] + sets)
         self.assertEqual(rc, 0)
-        self.assertIn("config_tiny: best test accuracy", out.getvalue())
+        self.assertIn("\n* Prec @1: ", printed)
+        self.assertIn("\nBest Prec @1 Accuracy: ", printed)
         self.assertEqual(len(self.csv_rows("config_tiny")), 1)
         self.assertFalse(os.path.exists(os.path.join(self.prefix, "checkpoints", "twolayernet.pth")))
 
-    def test_repo_configs_are_valid(self):
-        from staff_tests.synthetic import PART2
+    def test_course_configs(self):
         folder = os.path.join(PART2, "configs")
-        for name in sorted(os.listdir(folder)):
-            if name.endswith(".yaml"):
-                with self.subTest(config=name):
-                    kwargs = solver_module.load_config(os.path.join(folder, name))
-                    if kwargs.get("loss_type") == LOSS_TYPE:  # trained by experiments/sigmoid_focal.py
-                        kwargs = focal_kwargs(kwargs)
-                    solver_module.check_config(kwargs)
-        graded = {"config_twolayer.yaml": ("TwoLayerNet", 0.1), "config_vanilla_cnn.yaml": ("VanillaCNN", 1e-4)}
-        for name, (model, lr) in graded.items():
-            cfg = solver_module.check_config(solver_module.load_config(os.path.join(folder, name)))
-            self.assertEqual((cfg["model"], cfg["learning_rate"], cfg["epochs"], cfg["batch_size"], cfg["reg"],
-                              cfg["steps"], cfg["warmup"], cfg["momentum"]),
-                             (model, lr, 10, 128, 5e-4, [6, 8], 0, 0.9))
+        self.assertEqual(sorted(os.listdir(folder)), sorted(COURSE_CONFIGS))
+        for name, expected in COURSE_CONFIGS.items():
+            with self.subTest(config=name):
+                with open(os.path.join(folder, name)) as f:
+                    text = f.read()
+                raw = yaml.safe_load(text)
+                self.assertEqual(raw, expected)
+                self.assertEqual(list(raw), ["Train", "network", "data", "loss"])  # the course's order
+                self.assertEqual(list(raw["Train"]), list(TRAIN))
+                self.assertEqual(len(text.splitlines()), 20 if "beta" in raw["data"] else 19)
+
+    def test_every_config_builds_a_solver(self):
+        # course and staff configs, on synthetic data (100 images a class: the long-tailed
+        # subset keeps at least one image of every class)
+        prefix = temp_prefix(self, n_train_per_class=100)
+        paths = [os.path.join(PART2, d, n) for d in ("configs", "experiments/configs")
+                 for n in sorted(os.listdir(os.path.join(PART2, d))) if n.endswith(".yaml")]
+        self.assertGreaterEqual(len(paths), 17)
+        for path in paths:
+            with self.subTest(config=os.path.relpath(path, PART2)):
+                kwargs = train_utils.load_config(path)
+                if "experiments" in path:  # made with the per-iteration schedules (warm-up per batch)
+                    self.assertIn(kwargs.get("schedule"), ("step", "cosine", "linear"))
+                if kwargs.get("loss_type") == LOSS_TYPE:  # trained by experiments/sigmoid_focal.py
+                    kwargs = focal_kwargs(kwargs)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    self.solver(prefix=prefix, **dict(kwargs, save_best=False))
+                self.assertEqual([str(w.message) for w in caught], [])  # no unknown-key warning
+
+
+class TestMissingData(unittest.TestCase):
+    def test_missing_training_data_says_how_to_fix(self):
+        tmp = temp_prefix(self)
+        with self.assertRaisesRegex(RuntimeError, "pass download=True"):
+            quietly(Solver, path_prefix=os.path.join(tmp, "nowhere"), imbalance="imbalance",
+                    test_root=os.path.join(tmp, "data", "cifar10"))
 
 
 if __name__ == "__main__":
