@@ -1,4 +1,6 @@
 """ConvNet: a network assembled from a list of layer descriptions, followed by a loss."""
+import numpy as np
+
 from .softmax_ce import SoftmaxCrossEntropy
 from .relu import ReLU
 from .max_pool import MaxPooling
@@ -22,6 +24,9 @@ _LAYER_KEYS = {
 
 def _check_layer(m):
     """Raise a ValueError naming what is wrong with one layer description."""
+    if not isinstance(m, dict):
+        raise ValueError("each layer description must be a dict such as dict(type='ReLU'), got "
+                         "%r; pass ConvNet a list of dicts" % (m,))
     kind = m.get("type")
     if kind not in _LAYER_KEYS:
         raise ValueError("unknown layer type %r; valid types are: %s"
@@ -49,6 +54,13 @@ class ConvNet:
     """
 
     def __init__(self, modules, criterion):
+        if isinstance(modules, (dict, str)) or not hasattr(modules, "__iter__"):
+            raise ValueError("ConvNet expects a list of layer descriptions such as "
+                             "[dict(type='ReLU')], got %r; wrap a single layer in a list"
+                             % (modules,))
+        if not isinstance(criterion, dict):
+            raise ValueError("ConvNet expects the criterion as a dict, got %r; pass "
+                             "dict(type='SoftmaxCrossEntropy')" % (criterion,))
         self.modules = []
         for m in modules:
             _check_layer(m)
@@ -80,6 +92,11 @@ class ConvNet:
         - probs: class probabilities, of shape (N, num_classes)
         - loss: scalar loss
         """
+        if np.shape(x)[:1] != np.shape(y)[:1] or np.ndim(x) == 0:
+            # Checked before the layers run, so the mistake costs no forward pass.
+            raise ValueError("ConvNet.forward expects images x (N, C, H, W) and labels y (N,) "
+                             "for the same N, got x of shape %s and y of shape %s; pass the "
+                             "labels of the same batch" % (np.shape(x), np.shape(y)))
         probs = None
         loss = None
         # BEGIN SOLUTION: implement the forward pass of the model: every module in order, then the criterion

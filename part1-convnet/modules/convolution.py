@@ -7,6 +7,13 @@ def hello_do_you_copy():
     print("Roger that from convolution.py!")
 
 
+def _check_int(name, value, smallest):
+    """Raise a clear error unless value is an int >= smallest (NumPy's own would not name it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
+        raise ValueError("Conv2D: %s must be an int >= %d, got %r; pass e.g. %s=%d"
+                         % (name, smallest, value, name, smallest))
+
+
 class Conv2D:
     """A convolution layer with `out_channels` filters; each filter spans all input channels
     and kernel_size x kernel_size pixels.
@@ -23,6 +30,11 @@ class Conv2D:
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, stride=1, padding=0):
+        for name, value, smallest in (("in_channels", in_channels, 1),
+                                      ("out_channels", out_channels, 1),
+                                      ("kernel_size", kernel_size, 1), ("stride", stride, 1),
+                                      ("padding", padding, 0)):
+            _check_int(name, value, smallest)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -41,8 +53,15 @@ class Conv2D:
         self.db = None
 
     def _check_input(self, x):
-        """Raise a ValueError that says what was expected if x cannot be convolved."""
-        x = np.asarray(x)
+        """x as an array; raise an error that says what was expected if it cannot be convolved."""
+        try:
+            x = np.asarray(x)
+        except ValueError as e:   # a ragged list
+            raise TypeError("Conv2D expects a numeric array (N, C, H, W), could not convert the "
+                            "input (%s)" % e)
+        if x.dtype.kind not in "biuf":
+            raise TypeError("Conv2D expects a numeric array (N, C, H, W), got dtype %s"
+                            % (x.dtype,))
         if x.ndim != 4:
             raise ValueError("Conv2D expects a 4-D input (N, C, H, W), got shape %s; "
                              "add a batch axis with x[None] for a single image" % (x.shape,))
@@ -53,6 +72,19 @@ class Conv2D:
         if x.shape[2] + 2 * p < k or x.shape[3] + 2 * p < k:
             raise ValueError("Conv2D input %s is smaller than the %dx%d kernel even after "
                              "padding %d" % (x.shape, k, k, p))
+        return x
+
+    def _check_dout(self, dout, x_shape):
+        """dout as an array; a ValueError unless it has the shape of forward's output."""
+        dout = np.asarray(dout)
+        N, _, H, W = x_shape
+        k, s, p = self.kernel_size, self.stride, self.padding
+        expected = (N, self.out_channels, (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1)
+        if dout.shape != expected:
+            raise ValueError("Conv2D.backward expects dout of shape (N, F, H', W') = %s, the "
+                             "shape of forward's output, got %s; pass the gradient of this "
+                             "layer's output" % (expected, dout.shape))
+        return dout
 
     def forward(self, x):
         """Convolve every image of the batch with every filter and add the bias.
@@ -63,7 +95,7 @@ class Conv2D:
         Returns:
         - out: output of shape (N, F, H', W')
         """
-        self._check_input(x)
+        x = self._check_input(x)
         out = None
         # BEGIN SOLUTION: implement the forward pass of the convolution layer
         #: Hint: np.pad can add the zero padding. Loops are allowed; vectorised code is
@@ -101,6 +133,7 @@ class Conv2D:
             raise RuntimeError("Conv2D.backward() was called before forward(): run forward(x) "
                                "on the same batch first")
         x = self.cache
+        dout = self._check_dout(dout, x.shape)
         # BEGIN SOLUTION: implement the backward pass: set self.dx, self.dw and self.db
         #: Hint: loops are allowed. The padding is part of the forward pass, so take it
         #: into account when computing dx.

@@ -7,6 +7,13 @@ def hello_do_you_copy():
     print("Roger that from linear.py!")
 
 
+def _check_size(name, value):
+    """Raise a clear error unless value is a positive int (NumPy's own would not name it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError("Linear: %s must be a positive int (a number of values per sample), "
+                         "got %r; e.g. Linear(in_dim=8192, out_dim=10)" % (name, value))
+
+
 class Linear:
     """out = x @ weight + bias (i.e. Wx + b), where each sample of x is first flattened.
 
@@ -21,6 +28,8 @@ class Linear:
     """
 
     def __init__(self, in_dim, out_dim):
+        _check_size("in_dim", in_dim)
+        _check_size("out_dim", out_dim)
         self.in_dim = in_dim
         self.out_dim = out_dim
         self.cache = None
@@ -46,8 +55,16 @@ class Linear:
         Returns:
         - out: output of shape (N, out_dim)
         """
-        x = np.asarray(x)
-        per_sample = int(np.prod(x.shape[1:])) if x.ndim >= 2 else 0
+        try:
+            x = np.asarray(x)
+        except ValueError as e:   # a ragged list
+            raise TypeError("Linear.forward expects a numeric array, could not convert x (%s)" % e)
+        if x.dtype.kind not in "biuf":
+            raise TypeError("Linear.forward expects a numeric array, got dtype %s" % (x.dtype,))
+        if x.ndim < 2:
+            raise ValueError("Linear expects a batch of shape (N, d_1, ..., d_k), got shape %s; "
+                             "for a single sample add the batch axis: x[None]" % (x.shape,))
+        per_sample = int(np.prod(x.shape[1:]))
         if per_sample != self.in_dim:
             raise ValueError("Linear expects each sample to have in_dim = %d values in total, "
                              "got input shape %s (%d per sample); check in_dim against the "
@@ -74,6 +91,11 @@ class Linear:
             raise RuntimeError("Linear.backward() was called before forward(): run forward(x) "
                                "on the same batch first")
         x = self.cache
+        dout = np.asarray(dout)
+        if dout.shape != (x.shape[0], self.out_dim):
+            raise ValueError("Linear.backward expects dout of shape (N, out_dim) = %s, the shape "
+                             "of forward's output, got %s; pass the gradient of this layer's "
+                             "output" % ((x.shape[0], self.out_dim), dout.shape))
         # BEGIN SOLUTION: implement the backward pass: set self.dx, self.dw and self.db
         #: Hint: dout has shape (N, out_dim); self.dx must have the shape of x.
         x_flat = x.reshape(x.shape[0], -1)

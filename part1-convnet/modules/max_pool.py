@@ -7,6 +7,13 @@ def hello_do_you_copy():
     print("Roger that from max_pool.py!")
 
 
+def _check_int(name, value):
+    """Raise a clear error unless value is a positive int (a stride of 0 would divide by zero)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError("MaxPooling: %s must be an int >= 1, got %r; pass e.g. %s=2"
+                         % (name, value, name))
+
+
 class MaxPooling:
     """Max pooling of the input: the maximum of kernel_size x kernel_size windows taken
     every `stride` pixels, each channel on its own. Windows may overlap (stride < kernel_size).
@@ -17,10 +24,24 @@ class MaxPooling:
     """
 
     def __init__(self, kernel_size, stride):
+        _check_int("kernel_size", kernel_size)
+        _check_int("stride", stride)
         self.kernel_size = kernel_size
         self.stride = stride
         self.cache = None
         self.dx = None
+
+    def _check_dout(self, dout, x_shape):
+        """dout as an array; a ValueError unless it has the shape of forward's output."""
+        dout = np.asarray(dout)
+        N, C, H, W = x_shape
+        k, s = self.kernel_size, self.stride
+        expected = (N, C, (H - k) // s + 1, (W - k) // s + 1)
+        if dout.shape != expected:
+            raise ValueError("MaxPooling.backward expects dout of shape (N, C, H', W') = %s, the "
+                             "shape of forward's output, got %s; pass the gradient of this "
+                             "layer's output" % (expected, dout.shape))
+        return dout
 
     def forward(self, x):
         """Take the maximum of every window.
@@ -34,10 +55,17 @@ class MaxPooling:
         The code after the TODO stores (x, H_out, W_out) in self.cache, so name the
         output's height and width H_out and W_out.
         """
-        x = np.asarray(x)
+        try:
+            x = np.asarray(x)
+        except ValueError as e:   # a ragged list
+            raise TypeError("MaxPooling expects a numeric array (N, C, H, W), could not convert "
+                            "the input (%s)" % e)
+        if x.dtype.kind not in "biuf":
+            raise TypeError("MaxPooling expects a numeric array (N, C, H, W), got dtype %s"
+                            % (x.dtype,))
         if x.ndim != 4:
-            raise ValueError("MaxPooling expects a 4-D input (N, C, H, W), got shape %s"
-                             % (x.shape,))
+            raise ValueError("MaxPooling expects a 4-D input (N, C, H, W), got shape %s; add a "
+                             "batch axis with x[None] for a single image" % (x.shape,))
         if x.shape[2] < self.kernel_size or x.shape[3] < self.kernel_size:
             raise ValueError("MaxPooling input %s is smaller than its %dx%d window"
                              % (x.shape, self.kernel_size, self.kernel_size))
@@ -71,6 +99,7 @@ class MaxPooling:
             raise RuntimeError("MaxPooling.backward() was called before forward(): run "
                                "forward(x) on the same batch first")
         x, H_out, W_out = self.cache
+        dout = self._check_dout(dout, x.shape)
         # BEGIN SOLUTION: implement the backward pass of max pooling: set self.dx
         #: Hint: loops are allowed; np.unravel_index may help you find the position of
         #: each window's maximum.
