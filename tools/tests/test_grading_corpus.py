@@ -79,6 +79,26 @@ class TestCorpusData(unittest.TestCase):
         self.assertNotIn("SOLUTION", merged)
         self.assertIn('"""A."""', merged)
 
+    def test_judge_applies_the_rule(self):
+        tests = [dict(name="Conv2D.forward: a", score=5.0, max_score=5.0),
+                 dict(name="Conv2D.backward: b", score=0.0, max_score=4.0),
+                 dict(name="ReLU.forward", score=2.0, max_score=2.0),
+                 dict(name="SGD.update: c", score=0.0, max_score=3.0)]
+        bug = dict(id="b", part=1, kind="bug", unit=["Conv2D"], expected=10.0)
+        sgd = dict(id="s", part=1, kind="bug", unit=["SGD"], expected=11.0)
+        # graded together: SGD's loss is charged to the SGD entry only
+        self.assertEqual(run.judge(bug, tests, [sgd])["problems"], [])
+        self.assertEqual(run.judge(sgd, tests, [bug])["got"], 11.0)
+        # alone, the SGD failure lies outside the Conv2D entry's unit
+        alone = run.judge(bug, tests)
+        self.assertEqual(alone["got"], 10.0)
+        self.assertTrue(any("outside its unit" in p for p in alone["problems"]))
+        variant = dict(bug, kind="variant", expected=14.0)
+        self.assertTrue(any("correct variant lost" in p for p in run.judge(variant, tests, [sgd])["problems"]))
+        passed = [dict(t, score=t["max_score"]) for t in tests]
+        self.assertIn("a bug passed every test of its unit", run.judge(dict(bug, expected=14.0), passed)["problems"])
+        self.assertIn("score 14, expected 10", run.judge(bug, passed)["problems"])
+
     def test_groups_never_share_a_unit_or_a_definition(self):
         for part in (1, 2):
             for g in build.groups([r for r in self.records if r["part"] == part]):
