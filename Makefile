@@ -18,7 +18,7 @@ help:
 	@echo "make test        set up, get data, run every test of both parts and the staff tools"
 	@echo "make setup       create $(VENV) and install requirements.txt"
 	@echo "make data        download and verify CIFAR-10 (once per machine, cache $(DATA_CACHE))"
-	@echo "make bench       speed benchmarks (prints tables)"
+	@echo "make bench       speed benchmarks on an idle machine; their tables go into the READMEs"
 	@echo "make submission  build both parts' Gradescope zips"
 	@echo "make starter     the student starter kit (dist/starter/)"
 	@echo "make autograder  the Gradescope autograder (dist/autograder.zip); make grade SUBMISSION=x.zip"
@@ -66,9 +66,15 @@ run-part2: setup data
 	cd $(P2) && for c in $(P2_GRADED); do TQDM_DISABLE=1 $(PY) -m solver --config configs/$$c.yaml --resume || exit 1; done
 	cd $(P2) && $(PY) -c "from cs7643.submit import make_a2_2_submission; print(make_a2_2_submission('.'))"
 
+# Benchmarks (issue 16): one thread each, alternating runs; each table records the load average
+# before and after it and waits (up to BENCH_SETTLE s) for the machine to be quiet first. The
+# tables go to tools/bench/part{1,2}.json, and tools/bench/readme.py copies them into the READMEs,
+# refusing (exit 1, READMEs unchanged) tables measured while other processes ran.
+BENCH_SETTLE ?= 90
 bench: setup data
-	cd $(P1) && $(PY) bench.py
-	cd $(P2) && $(PY) bench.py
+	cd $(P1) && $(PY) bench.py --threads 1 --repeat 20 --settle $(BENCH_SETTLE) --json ../tools/bench/part1.json
+	cd $(P2) && TQDM_DISABLE=1 $(PY) bench.py --threads 1 --runs 5 --settle $(BENCH_SETTLE) --json ../tools/bench/part2.json
+	$(PY) tools/bench/readme.py
 
 submission: setup
 	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; print(make_a2_1_submission('.'))"

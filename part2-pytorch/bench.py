@@ -1,23 +1,28 @@
 """Training throughput of the Solver's loop against a plain PyTorch baseline (images/s).
 
     python bench.py                       # TwoLayerNet, VanillaCNN, ResNet-32 at batch 128
-    python bench.py --models ResNet-32 --runs 5 --steps 8 --threads 1
+    python bench.py --threads 1 --runs 5 --json ../tools/bench/part2.json    (what `make bench` runs)
 
 Both sides train the same model with SGD on real CIFAR-10, batch 128, on the CPU:
 
 - baseline: torchvision's CIFAR10 with PIL transforms (RandomCrop(32, padding=4),
   RandomHorizontalFlip, ToTensor, Normalize), a DataLoader with 2 worker processes,
-  float32, the default memory layout;
-- ours: Solver._train_batch, i.e. the in-memory uint8 training set augmented per
-  batch by tensor operations, with the options the configs use for that model
-  (`amp` bfloat16 autocast and `channels_last` for the convolutional networks).
+  float32, the default memory layout, a plain loop (forward, loss, backward, step);
+- Solver: one iteration of Solver._train_step's loop, i.e. a batch of the in-memory
+  loader (train_utils.InMemoryLoader: uint8 images augmented by tensor operations),
+  Solver._compute_loss_update_params under train_utils.autocast, the batch accuracy
+  and loss.item(), with the Solver options of OURS below (bfloat16 autocast and
+  channels_last for the convolutional networks).
 
 Each run times `--steps` training steps after `--warmup` untimed ones; baseline and
-ours alternate run by run, and the table gives the median over `--runs` runs of each
-and the speed-up. This is a benchmark, not a
-test: the figures depend on the machine and on whatever else runs on it.
+Solver alternate run by run (so both see the same background load), and the table gives
+the median over `--runs` runs of each and the speed-up. The machine's load is recorded
+around each model (tools/bench/loadwatch.py): figures measured while other processes
+ran are flagged and tools/bench/readme.py will not put them in the README.
 """
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import sys
@@ -30,15 +35,22 @@ import torchvision.transforms as T
 os.environ.setdefault("TQDM_DISABLE", "1")
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "tools", "bench"))
 
+import loadwatch  # noqa: E402
+import train_utils  # noqa: E402
 from data import CIFAR10  # noqa: E402
-from solver import MEAN, MODELS, STD, Solver  # noqa: E402
+from models import TwoLayerNet, VanillaCNN, resnet32  # noqa: E402
+from solver import Solver  # noqa: E402
 
 BATCH = 128
-# what "ours" runs with: the fast options for the convolutional networks
+MODELS = {"TwoLayerNet": lambda: TwoLayerNet(3072, 256, 10), "VanillaCNN": VanillaCNN,
+          "ResNet-32": resnet32}
+# the Solver options "ours" runs with: the fast ones for the convolutional networks
 OURS = {"TwoLayerNet": dict(amp=False, channels_last=False),
         "VanillaCNN": dict(amp=True, channels_last=True),
         "ResNet-32": dict(amp=True, channels_last=True)}
+DEFAULT_STEPS = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 5}
 
 
 def time_steps(step, warmup, steps):
@@ -52,26 +64,34 @@ def time_steps(step, warmup, steps):
 
 
 def ours_step(model_name):
-    """A function that runs one training step of the Solver's loop."""
-    solver = Solver(path_prefix=HERE, model=model_name, batch_size=BATCH, learning_rate=0.01,
-                    save_best=False, **OURS[model_name])
+    """A function that runs one iteration of the Solver's training loop."""
+    with contextlib.redirect_stdout(io.StringIO()):   # the Solver prints its model
+        solver = Solver(path_prefix=HERE, test_root=os.path.join(HERE, "data"), model=model_name,
+                        batch_size=BATCH, learning_rate=0.01, save_best=False, **OURS[model_name])
     solver.model.train()
-    order = torch.randperm(len(solver.train_y))
-    position = [0]
+    batches = iter(solver.train_loader)
 
     def step():
-        i = position[0] % (len(order) // BATCH)
-        position[0] += 1
-        solver._train_batch(order[i * BATCH:(i + 1) * BATCH])
+        nonlocal batches
+        try:
+            data, target = next(batches)
+        except StopIteration:
+            batches = iter(solver.train_loader)
+            data, target = next(batches)
+        data, target = data.to(solver.device), target.to(solver.device)
+        with train_utils.autocast(solver):
+            out, loss = solver._compute_loss_update_params(data, target)
+        solver._check_accuracy(out, target)
+        loss.item()
 
     return step
 
 
 def baseline_step(model_name):
-    """A function that runs one training step of the plain PIL + DataLoader baseline, and a closer."""
+    """A function that runs one step of the plain PIL + DataLoader loop, and a closer."""
     torch.manual_seed(0)
     transform = T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(),
-                           T.ToTensor(), T.Normalize(MEAN, STD)])
+                           T.ToTensor(), T.Normalize(train_utils.MEAN, train_utils.STD)])
     dataset = CIFAR10(os.path.join(HERE, "data"), train=True, transform=transform)
     loader = torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True, num_workers=2,
                                          drop_last=True, persistent_workers=True)
@@ -100,8 +120,8 @@ def baseline_step(model_name):
 
 
 def bench_model(model_name, runs, warmup, steps):
-    """Median images/s of the baseline and of ours. The runs alternate (baseline, ours,
-    baseline, ...) so that both see the same background load of a shared machine."""
+    """Median images/s of the baseline and of the Solver. The runs alternate (baseline,
+    Solver, baseline, ...) so that both see the same background load."""
     base_step, close = baseline_step(model_name)
     step = ours_step(model_name)
     base, ours = [], []
@@ -119,24 +139,44 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="timed steps per run (default: per model)")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps before each run")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--json", metavar="FILE", help="also write the table and the load records to FILE")
+    p.add_argument("--settle", type=float, default=90, metavar="S",
+                   help="before each model, wait up to S seconds for the load average to fall "
+                        "to %.1f (default 90; 0: do not wait)" % loadwatch.THRESHOLD)
     args = p.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    default_steps = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 5}
-    print("batch %d, torch %s, %d threads, %d CPU cores, median of %d runs"
-          % (BATCH, torch.__version__, torch.get_num_threads(), os.cpu_count(), args.runs))
-    rows = []
+    head = ("batch %d, torch %s, %d thread(s), %d CPU cores, median of %d alternating runs"
+            % (BATCH, torch.__version__, torch.get_num_threads(), os.cpu_count(), args.runs))
+    print(head, flush=True)
+    rows, speedups, loads = [], [], []
     for name in args.models:
-        steps = args.steps or default_steps[name]
-        base, ours = bench_model(name, args.runs, args.warmup, steps)
+        steps = args.steps or DEFAULT_STEPS[name]
+        with loadwatch.Watch(name, settle_s=args.settle) as watch:
+            base, ours = bench_model(name, args.runs, args.warmup, steps)
         opts = ", ".join(k for k, v in OURS[name].items() if v) or "float32"
-        rows.append((name, base, ours, opts))
-        print("  %s: baseline %.0f img/s, ours %.0f img/s (%s)" % (name, base, ours, opts), flush=True)
+        rows.append([name, "%.0f" % base, "%.0f" % ours, "%.2f×" % (ours / base), opts])
+        speedups.append(ours / base)
+        loads.append(dict(watch.record, name=name))
+        print("  %s: baseline %.0f img/s, Solver %.0f img/s, %.2fx (%s)" % (name, base, ours,
+                                                                           ours / base, opts),
+              flush=True)
+    columns = ["model", "baseline (img/s)", "Solver (img/s)", "speed-up", "Solver options"]
     print()
-    print("| model | baseline (img/s) | Solver (img/s) | speed-up | Solver options |")
+    print("| " + " | ".join(columns) + " |")
     print("|---|---:|---:|---:|---|")
-    for name, base, ours, opts in rows:
-        print("| %s | %.0f | %.0f | %.2fx | %s |" % (name, base, ours, ours / base, opts))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print("\nsmallest speed-up: %.2fx (target >= 2)" % min(speedups))
+    if args.json:
+        loadwatch.write_json(args.json, {
+            "part": "part2", "command": loadwatch.command_line(), "machine": loadwatch.machine(),
+            "torch": torch.__version__, "threads": torch.get_num_threads(), "runs": args.runs,
+            "batch": BATCH, "threshold": loadwatch.THRESHOLD,
+            "tables": [{"name": "solver", "caption": head, "columns": columns,
+                        "align": ["l", "r", "r", "r", "l"], "rows": rows, "loads": loads}],
+            "summary": {"min_speedup": min(speedups)}})
+        print("wrote %s" % args.json)
     return 0
 
 
