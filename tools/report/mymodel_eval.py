@@ -2,9 +2,9 @@
 
 `MyModel()` loaded with `weights_only=True`, in eval() mode, on the 10000 CIFAR-10
 test images normalised with the SPEC's mean and std (no other transform). The
-result is cached in dist/report/mymodel_eval.json under the checkpoint's SHA-256,
-so `make report` pays for it (about 4 minutes on a busy 2-core CPU) only when the
-checkpoint changes.
+result is cached in dist/report/mymodel_eval.json under the SHA-256 of the checkpoint
+and of models/my_model.py, so `make report` pays for it (about 4 minutes on a busy
+2-core CPU) only when one of them changes.
 """
 import hashlib
 import json
@@ -64,7 +64,9 @@ def evaluate_cached(part2, cache_dir):
     ckpt = os.path.join(part2, "checkpoints", "mymodel.pth")
     if not os.path.isfile(ckpt):
         return None
-    digest = sha256(ckpt)
+    # the same weights in a changed network give another accuracy: key on both files
+    code = os.path.join(part2, "models", "my_model.py")
+    digest = sha256(ckpt) + ("+" + sha256(code) if os.path.isfile(code) else "")
     cache = os.path.join(cache_dir, "mymodel_eval.json")
     if os.path.isfile(cache):
         with open(cache) as f:

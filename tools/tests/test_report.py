@@ -654,7 +654,7 @@ class TestMyModelAccuracy(unittest.TestCase):
         self.assertGreaterEqual(raw.min().item(), -1e-3)
         self.assertLessEqual(raw.max().item(), 255 + 1e-3)
 
-    def test_cache_is_keyed_by_checkpoint(self):
+    def test_cache_is_keyed_by_checkpoint_and_code(self):
         from unittest import mock
         from report import mymodel_eval
         tmp = tempfile.mkdtemp()
@@ -672,6 +672,14 @@ class TestMyModelAccuracy(unittest.TestCase):
                 ev.return_value = (9300, 10000)
                 self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9300, 10000))
                 self.assertEqual(ev.call_count, 2)
+                # the same weights in another network: evaluated again
+                os.makedirs(os.path.join(tmp, "models"))
+                with open(os.path.join(tmp, "models", "my_model.py"), "w") as f:
+                    f.write("# changed\n")
+                ev.return_value = (9100, 10000)
+                self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9100, 10000))
+                self.assertEqual(mymodel_eval.evaluate_cached(tmp, tmp), (9100, 10000))
+                self.assertEqual(ev.call_count, 3)
         finally:
             shutil.rmtree(tmp)
 
