@@ -4,7 +4,7 @@
 
 Reads   part2-pytorch/runs/<config name>/metrics.csv   (written by the Solver, one row per epoch:
         epoch,lr,train_loss,train_acc,test_loss,test_acc,class_acc_0..class_acc_9,seconds)
-        part2-pytorch/configs/<config name>.yaml        (what the run was: model, loss, beta, ...)
+        part2-pytorch/experiments/configs/<config name>.yaml  (the staff config: model, loss, beta, ...)
         part2-pytorch/runs/<config name>/confusion.csv  (optional, 10x10 counts, rows = true class)
 Writes  part2-pytorch/results/results.md  (the tables)
         part2-pytorch/results/*.png        (curves, per-class bars, accuracy against beta, confusion)
@@ -25,6 +25,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PART2 = os.path.join(ROOT, "part2-pytorch")
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
+# The staff configs of the study (never shipped to students; configs/ holds the course's four).
+CONFIGS = os.path.join("experiments", "configs")
 # The long-tailed study: which configs form which table. Names are config file stems.
 HEADLINE = [("CE", "config_resnet32_lt_ce"), ("CB focal (β=0.9999, γ=1)", "config_resnet32_lt_cbfocal")]
 BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
@@ -34,8 +36,23 @@ GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
 # the paper's sigmoid focal loss (experiments/sigmoid_focal.py) on the sweep's schedule
 SIGMOID = ["config_resnet32_lt_sweep_sigmoid_b0.9999"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
-SHORT = [("CE, course default", "config_resnet32"),
+SHORT = [("CE, course default", "config_resnet32_ce"),
          ("CB focal, course default", "config_resnet32_focal")]
+# Runs trained on the EARLIER long-tailed subset: the kit then drew each class's images with
+# numpy's default_rng(0).permutation; since issue 11 Imbalanced_CIFAR10 follows the course's
+# procedure (one np.random.seed(0), then np.random.shuffle of each class's indices, classes in
+# ascending order). Same per-class counts, other images. Remove a name once its run is redone.
+EARLIER_SUBSET = {
+    "config_resnet32_lt_ce", "config_resnet32_lt_cbfocal", "config_resnet32_lt_sweep_b0",
+    "config_resnet32_lt_sweep_b0.9", "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
+    "config_resnet32_lt_sweep_b0.9999", "config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2",
+    "config_resnet32_lt_sweep_sigmoid_b0.9999", "config_resnet32_ce", "config_resnet32_focal"}
+MARK = " †"  # after the label of a run on the earlier subset
+SUBSET_NOTE = ("† made with the earlier long-tailed subset (numpy `default_rng(0).permutation` of each "
+               "class's images), before the kit took the course's sampling procedure (one "
+               "`np.random.seed(0)`, then `np.random.shuffle` of each class's indices, classes in ascending "
+               "order): the same per-class counts (5000, 2997, ..., 50), other images. These runs have not "
+               "been redone on the course's subset.")
 # Cui et al., CVPR 2019, Table 2, long-tailed CIFAR-10, imbalance factor 100 (accuracy = 100 - error).
 PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57}
 
@@ -63,7 +80,7 @@ def load_run(name, part2=PART2):
     rows = [r for r in rows if r["test_acc"] is not None]
     if not rows:
         return None
-    cfg_path = os.path.join(part2, "configs", name + ".yaml")
+    cfg_path = os.path.join(part2, CONFIGS, name + ".yaml")
     cfg = flatten(yaml.safe_load(open(cfg_path))) if os.path.isfile(cfg_path) else {}
     confusion = None
     cpath = os.path.join(part2, "runs", name, "confusion.csv")
@@ -83,12 +100,13 @@ def load_run(name, part2=PART2):
 
 
 def schedule_text(name, part2=PART2):
-    """The training schedule of configs/<name>.yaml in words, or None if there is no such file.
+    """The training schedule of experiments/configs/<name>.yaml in words, or None if there is no such file.
 
-    The Solver's "step" schedule multiplies the lr by lr_decay after epoch steps[0] and by
-    lr_decay**2 after epoch steps[1].
+    The Solver's "course" schedule (the default) warms up per epoch and multiplies the lr by
+    0.1 after epoch steps[0] and by 0.01 after epoch steps[1]; "step" warms up per iteration
+    and uses lr_decay and lr_decay**2; "cosine" and "linear" decay to 0 (train_utils.py).
     """
-    path = os.path.join(part2, "configs", name + ".yaml")
+    path = os.path.join(part2, CONFIGS, name + ".yaml")
     if not os.path.isfile(path):
         return None
     c = flatten(yaml.safe_load(open(path)))
@@ -96,11 +114,13 @@ def schedule_text(name, part2=PART2):
     text = "%d epochs, batch %d, SGD momentum %g, weight decay %g, lr %g" % (
         int(get("epochs", 10)), int(get("batch_size", 128)), float(get("momentum", 0.9)),
         float(get("reg", 5e-4)), float(get("learning_rate", 1e-4)))
+    kind = get("schedule", "course")
     if int(get("warmup", 0)):
-        text += " after a %d-epoch linear warm-up" % int(get("warmup", 0))
-    kind = get("schedule", "step")
-    if kind == "step":
-        d, (s0, s1) = float(get("lr_decay", 0.1)), get("steps", [6, 8])
+        text += " after a %d-epoch linear warm-up%s" % (int(get("warmup", 0)),
+                                                       " (per epoch)" if kind == "course" else "")
+    if kind in ("step", "course"):
+        d = float(get("lr_decay", 0.1)) if kind == "step" else 0.1
+        s0, s1 = get("steps", [6, 8])
         text += ", x%g after epoch %d and x%g after epoch %d" % (d, s0, d * d, s1)
     else:
         text += ", %s decay to 0" % kind
@@ -120,6 +140,8 @@ def table_per_class(runs, labels):
     lines = [head, sep]
     for label, name in labels:
         run = runs.get(name)
+        if name in EARLIER_SUBSET:
+            label += MARK
         if run is None:
             lines.append("| %s | – | – | – | – | %s | not run yet | – | – | %s | – |" % (
                 label, " | ".join("–" for _ in range(10)),
@@ -247,7 +269,8 @@ def findings(runs):
 def render(runs, plots, part2=PART2):
     def schedule(name):
         text = schedule_text(name, part2)
-        return "Schedule (`configs/%s.yaml`): %s." % (name, text) if text else "No config `%s` yet." % name
+        return ("Schedule (`experiments/configs/%s.yaml`): %s." % (name, text) if text
+                else "No config `%s` yet." % name)
 
     parts = ["### Long-tailed CIFAR-10 (ResNet-32, imbalance factor 100, exp profile)", "",
              "Accuracy in %% on the full balanced CIFAR-10 test set; per-class columns are classes 0-9 "
@@ -256,7 +279,7 @@ def render(runs, plots, part2=PART2):
              "CVPR 2019, Table 2. Wall time is the sum of the run's epoch times; it depends on the "
              "machine's load and on whether two runs shared the 2 cores (`make study JOBS=2`: about "
              "40 s per ResNet-32 epoch each, against about 22 s for one run alone)." % ", ".join(CLASSES),
-             "",
+             "", SUBSET_NOTE, "",
              "**Headline** (same schedule for both). " + schedule(HEADLINE[0][1]), "",
              table_per_class(runs, HEADLINE), "",
              "**β sweep** (CB focal, γ = 1), **γ** at the best β, and the paper's **sigmoid** focal "
@@ -268,7 +291,8 @@ def render(runs, plots, part2=PART2):
              table_per_class(runs, SHORT), ""]
     found = findings(runs)
     if found:
-        parts += ["**In short** (last-epoch top-1 of finished runs): " + " ".join(found), ""]
+        earlier = " on the earlier subset †" if EARLIER_SUBSET & set(runs) else ""
+        parts += ["**In short** (last-epoch top-1 of finished runs%s): " % earlier + " ".join(found), ""]
     if plots:
         parts += ["Plots (`part2-pytorch/results/`): " + ", ".join(
             "[%s](part2-pytorch/results/%s)" % (p, p) for p in plots), ""]

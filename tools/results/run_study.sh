@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Run (or continue) every experiment of the long-tailed study, one after another.
+# The configs are the staff's, in part2-pytorch/experiments/configs/ (never shipped).
 #
 #   tools/results/run_study.sh [config stem ...]     # default: all, in the order below
 #
-# Each run resumes from part2-pytorch/runs/<config>/last.pth, so the script can be
-# stopped at any time (a session ending, Ctrl-C) and started again: finished runs are
-# skipped (their metrics.csv reaches the configured epochs), an unfinished one continues
-# from its last completed epoch.
+# Each run prints the Solver's progress lines and resumes from
+# part2-pytorch/runs/<config>/last.pth, so the script can be stopped at any time (a
+# session ending, Ctrl-C) and started again: finished runs are skipped (their metrics.csv
+# reaches the configured epochs), an unfinished one continues from its last completed epoch.
 # JOBS=2 runs two queues side by side, each run on one thread (the configs alternate
 # between the queues). On the 2-core machine that is a little faster in total than one
 # run at a time on two threads (ResNet-32 on the long-tailed set: about 40 s per epoch
@@ -19,10 +20,10 @@
 set -euo pipefail
 cd "${PART2_DIR:-$(dirname "$0")/../../part2-pytorch}"  # PART2_DIR: for the tests
 PY=${PY:-../.venv/bin/python}
-export TQDM_DISABLE=${TQDM_DISABLE:-1} PYTHONUNBUFFERED=1
+export PYTHONUNBUFFERED=1
 runs=("$@")
 if [ ${#runs[@]} -eq 0 ]; then
-  runs=(config_resnet32 config_resnet32_focal
+  runs=(config_resnet32_ce config_resnet32_focal
         config_resnet32_lt_ce config_resnet32_lt_cbfocal
         config_resnet32_lt_sweep_b0 config_resnet32_lt_sweep_b0.9 config_resnet32_lt_sweep_b0.99
         config_resnet32_lt_sweep_b0.999 config_resnet32_lt_sweep_b0.9999
@@ -33,19 +34,19 @@ fi
 # (a finished run's last.pth need not be kept, so this is checked first).
 finished() {
   local csv="runs/$1/metrics.csv" want
-  want=$(awk '$1 == "epochs:" {print $2; exit}' "configs/$1.yaml" 2>/dev/null)
+  want=$(awk '$1 == "epochs:" {print $2; exit}' "experiments/configs/$1.yaml" 2>/dev/null)
   [ -n "$want" ] && [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$want" ]
 }
 # A loss_type: SigmoidFocal config (the paper's sigmoid variant, staff-only) has its own runner.
 module() {
-  if grep -q '^ *loss_type: *SigmoidFocal' "configs/$1.yaml" 2>/dev/null; then echo experiments.sigmoid_focal
+  if grep -q '^ *loss_type: *SigmoidFocal' "experiments/configs/$1.yaml" 2>/dev/null; then echo experiments.sigmoid_focal
   else echo solver; fi
 }
 run_queue() {
   for name in "$@"; do
     if finished "$name"; then echo "== $name: finished, skipped"; continue; fi
     echo "== $name ($(date -u +%H:%M:%S))"
-    "$PY" -m "$(module "$name")" --config "configs/$name.yaml" --resume || return
+    "$PY" -m "$(module "$name")" --config "experiments/configs/$name.yaml" --resume || return
   done
 }
 if [ "${JOBS:-1}" = 2 ]; then

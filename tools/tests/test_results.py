@@ -22,7 +22,7 @@ def write_run(part2, name, accs_per_epoch, cfg_text, seconds=30.0):
             w.writerow([e + 1, 0.1, 1.0 / (e + 1), 0.5, 1.2, sum(per_class) / 10] + list(per_class) + [seconds])
         # an epoch skipped by test_every: empty test columns, its time still counts
         w.writerow([len(accs_per_epoch) + 1, 0.1, 0.1, 0.5] + [""] * 12 + [seconds])
-    with open(os.path.join(part2, "configs", name + ".yaml"), "w") as f:
+    with open(os.path.join(part2, "experiments", "configs", name + ".yaml"), "w") as f:
         f.write(cfg_text)
 
 
@@ -30,7 +30,7 @@ class TestMakeResults(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
         self.part2 = os.path.join(self.tmp, "part2")
-        os.makedirs(os.path.join(self.part2, "configs"))
+        os.makedirs(os.path.join(self.part2, "experiments", "configs"))
         self.readme = os.path.join(self.tmp, "README.md")
         with open(self.readme, "w") as f:
             f.write("# kit\n\nbefore\n<!-- results:begin -->\nold text\n<!-- results:end -->\nafter\n")
@@ -54,20 +54,23 @@ class TestMakeResults(unittest.TestCase):
         self.assertNotIn("old text", text)
         rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[1:-1]]
                 for line in text.splitlines() if line.startswith("| C")}
-        ce_row = rows["CE"]
+        # every long-tailed run so far used the earlier subset: marked, and the note says what changed
+        self.assertIn(make_results.SUBSET_NOTE, text)
+        self.assertTrue(make_results.SUBSET_NOTE.startswith("† made with the earlier long-tailed subset"))
+        ce_row = rows["CE †"]
         # last epoch's per-class accuracies, in percent with one decimal
         self.assertEqual(ce_row[5:15], ["%.1f" % (100 * a) for a in ce[-1]])
         self.assertEqual(ce_row[15], "%.2f" % (100 * sum(ce[-1]) / 10))
         self.assertEqual(ce_row[17], "%.2f" % (100 * max(sum(ce[0]) / 10, sum(ce[-1]) / 10)))
         self.assertEqual(ce_row[18], "70.36")  # the paper's number beside ours
-        cb_row = rows["CB focal (β=0.9999, γ=1)"]
+        cb_row = rows["CB focal (β=0.9999, γ=1) †"]
         self.assertEqual(cb_row[1:4], ["Focal", "0.9999", "1.0"])
         self.assertIn("(running: 3/4 epochs)", cb_row[15])  # unfinished runs are marked
         self.assertEqual(cb_row[19], "%.2f h" % (3 * 30.0 / 3600))
-        sigmoid = [l for l in text.splitlines() if l.startswith("| sigmoid b0.9999 |")][0].split("|")
+        sigmoid = [l for l in text.splitlines() if l.startswith("| sigmoid b0.9999 † |")][0].split("|")
         self.assertEqual([c.strip() for c in sigmoid[2:6]], ["SigmoidFocal", "0.9999", "2.0", "1"])
         self.assertEqual(sigmoid[16].strip(), "%.2f" % (100 * sum(cb[0]) / 10))
-        missing = [l for l in text.splitlines() if l.startswith("| b0.9 |")]  # listed, never invented
+        missing = [l for l in text.splitlines() if l.startswith("| b0.9 † |")]  # listed, never invented
         self.assertEqual(len(missing), 1)
         self.assertIn("| not run yet |", missing[0])
         for png in ["curves.png", "per_class_ce_vs_cbfocal.png"]:
@@ -77,20 +80,26 @@ class TestMakeResults(unittest.TestCase):
         self.assertEqual(open(self.readme).read(), text)
 
     def test_schedule_is_described_from_the_config(self):
-        with open(os.path.join(self.part2, "configs", "config_resnet32_lt_ce.yaml"), "w") as f:
+        configs = os.path.join(self.part2, "experiments", "configs")
+        with open(os.path.join(configs, "config_resnet32_lt_ce.yaml"), "w") as f:
             f.write("Train:\n  batch_size: 128\n  learning_rate: 0.1\n  reg: 0.0002\n  epochs: 200\n"
-                    "  steps: [160, 180]\n  lr_decay: 0.01\n  warmup: 5\n  momentum: 0.9\n")
+                    "  steps: [160, 180]\n  schedule: step\n  lr_decay: 0.01\n  warmup: 5\n  momentum: 0.9\n")
         self.assertEqual(make_results.schedule_text("config_resnet32_lt_ce", self.part2),
                          "200 epochs, batch 128, SGD momentum 0.9, weight decay 0.0002, lr 0.1 after a "
                          "5-epoch linear warm-up, x0.01 after epoch 160 and x0.0001 after epoch 180")
-        with open(os.path.join(self.part2, "configs", "config_resnet32.yaml"), "w") as f:
+        with open(os.path.join(configs, "config_resnet32_ce.yaml"), "w") as f:
             f.write("Train:\n  epochs: 10\n  schedule: cosine\n")  # Solver defaults for the rest
-        self.assertEqual(make_results.schedule_text("config_resnet32", self.part2),
+        self.assertEqual(make_results.schedule_text("config_resnet32_ce", self.part2),
                          "10 epochs, batch 128, SGD momentum 0.9, weight decay 0.0005, lr 0.0001, "
                          "cosine decay to 0")
+        with open(os.path.join(configs, "config_course.yaml"), "w") as f:
+            f.write("Train:\n  epochs: 10\n  warmup: 2\n")  # the course's per-epoch schedule
+        self.assertEqual(make_results.schedule_text("config_course", self.part2),
+                         "10 epochs, batch 128, SGD momentum 0.9, weight decay 0.0005, lr 0.0001 after a "
+                         "2-epoch linear warm-up (per epoch), x0.1 after epoch 6 and x0.01 after epoch 8")
         self.assertIsNone(make_results.schedule_text("config_absent", self.part2))
         make_results.main(["--part2", self.part2, "--readme", self.readme])
-        self.assertIn("**Headline** (same schedule for both). Schedule (`configs/config_resnet32_lt_ce.yaml`): "
+        self.assertIn("**Headline** (same schedule for both). Schedule (`experiments/configs/config_resnet32_lt_ce.yaml`): "
                       "200 epochs,", open(self.readme).read())
 
     def test_findings_compare_finished_runs_only(self):

@@ -26,8 +26,8 @@ class TestRunStudy(unittest.TestCase):
             f.write(FAKE_PY)
         os.chmod(self.py, stat.S_IRWXU)
         self.record = os.path.join(self.tmp, "record.txt")
-        self.part2 = os.path.join(self.tmp, "part2")  # configs/ and runs/ of the fake study
-        os.makedirs(os.path.join(self.part2, "configs"))
+        self.part2 = os.path.join(self.tmp, "part2")  # experiments/configs/ and runs/ of the fake study
+        os.makedirs(os.path.join(self.part2, "experiments", "configs"))
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -58,7 +58,7 @@ class TestRunStudy(unittest.TestCase):
     def test_finished_runs_are_skipped(self):
         # "done": its metrics reach the configured 3 epochs; "partial": 2 of 3; "fresh": no metrics
         for name, last_epoch in (("done", 3), ("partial", 2), ("fresh", None)):
-            with open(os.path.join(self.part2, "configs", name + ".yaml"), "w") as f:
+            with open(os.path.join(self.part2, "experiments", "configs", name + ".yaml"), "w") as f:
                 f.write("Train:\n  batch_size: 8\n  epochs: 3\n  warmup: 0\n")
             if last_epoch:
                 os.makedirs(os.path.join(self.part2, "runs", name))
@@ -70,7 +70,7 @@ class TestRunStudy(unittest.TestCase):
 
     def test_sigmoid_focal_configs_use_their_own_runner(self):
         for name, loss in (("soft", "Focal"), ("sig", "SigmoidFocal")):
-            with open(os.path.join(self.part2, "configs", name + ".yaml"), "w") as f:
+            with open(os.path.join(self.part2, "experiments", "configs", name + ".yaml"), "w") as f:
                 f.write("Train:\n  epochs: 3\nloss:\n  loss_type: %s\n" % loss)
         rc, calls = self.run_study("soft", "sig")
         self.assertEqual(rc, 0)
