@@ -126,7 +126,9 @@ class TestGrading(unittest.TestCase):
         if not os.path.isdir(DATA):
             raise unittest.SkipTest("no CIFAR-10 at %s: run `make data` first" % DATA)
         cls.records = build.load()
-        cls.verdicts = run.run(cls.records)
+        # A fresh checkpoint cache per run (MyModel is evaluated once); staff may keep one
+        # between runs with CS7643_CORPUS_CHECKPOINT_CACHE=DIR (keys are content hashes).
+        cls.verdicts = run.run(cls.records, cache_dir=os.environ.get("CS7643_CORPUS_CHECKPOINT_CACHE") or None)
         print("\n" + run.table(cls.verdicts, cls.records), file=sys.stderr)
 
     def test_every_entry(self):
