@@ -219,6 +219,7 @@ class Solver(object):
 
             with train_utils.autocast(self):  # mixed precision if amp is on, else nothing
                 out, loss = self._compute_loss_update_params(data, target)
+            train_utils.check_step(out, loss)  # a clear error while the method is still to write
 
             batch_acc = self._check_accuracy(out, target)
 
@@ -252,6 +253,7 @@ class Solver(object):
 
             with train_utils.autocast(self):
                 out, loss = self._compute_loss_update_params(data, target)
+            train_utils.check_step(out, loss)
 
             batch_acc = self._check_accuracy(out, target)
 
@@ -308,7 +310,7 @@ class Solver(object):
         output = None
         loss = None
         if self.model.training:
-            # BEGIN SOLUTION: compute the output and loss of the batch, then update the parameters | stub: pass
+            # BEGIN SOLUTION: compute the output and the loss, then update the parameters | stub: pass
             #: 1. forward the batch through the model
             #: 2. compute the loss of the batch
             #: 3. compute the gradients and update the model's parameters

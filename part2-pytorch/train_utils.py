@@ -133,6 +133,14 @@ def check_model(model):
                                   % type(model).__name__)
 
 
+def check_step(output, loss):
+    """_compute_loss_update_params must return the batch's scores and its loss (both tensors)."""
+    if not (isinstance(output, torch.Tensor) and isinstance(loss, torch.Tensor)):
+        raise NotImplementedError("Solver._compute_loss_update_params returned (%s, %s); it must return the "
+                                  "batch's output scores and its loss, both tensors: complete it in solver.py"
+                                  % (type(output).__name__, type(loss).__name__))
+
+
 def load_config(path):
     """Read a YAML config and flatten its sections (Train, network, data, loss) into Solver kwargs.
 

@@ -35,7 +35,9 @@ def reweight(cls_num_list, beta=0.9999):
         raise ValueError("beta must be in [0, 1), got %r" % (beta,))
     if min(cls_num_list) < 1:
         raise ValueError("every class needs at least one sample, got counts %s" % list(cls_num_list))
-    # BEGIN SOLUTION: compute the per-class weights from the effective number of samples, normalised to sum to the number of classes | stub: per_cls_weights = None
+    # BEGIN SOLUTION: compute the class-balanced weights | stub: per_cls_weights = None
+    #: weight each class by the inverse of its effective number of samples (see the
+    #: paper), normalised so that the weights sum to the number of classes; a tensor
     counts = torch.as_tensor(cls_num_list, dtype=torch.float64)
     if beta == 0:
         per_cls_weights = torch.ones_like(counts)  # E_n = 1 for every class: no reweighting

@@ -20,7 +20,9 @@ class VanillaCNN(nn.Module):
         - Output: (N, 10), unnormalised class scores
         """
         super().__init__()
-        # BEGIN SOLUTION: define the layers: a 7x7 convolution (32 filters, stride 1, no padding), ReLU, 2x2 max pooling with stride 2, and a linear layer to 10 classes | stub: pass
+        # BEGIN SOLUTION: define the layers of the vanilla CNN | stub: pass
+        #: a convolution with 32 filters of 7x7, stride 1, no padding; a ReLU;
+        #: max pooling with a 2x2 kernel and stride 2; a linear layer to 10 classes
         self.conv1 = nn.Conv2d(3, 32, kernel_size=7, stride=1, padding=0)
         self.relu = nn.ReLU()
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2)

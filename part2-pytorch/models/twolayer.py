@@ -22,7 +22,7 @@ class TwoLayerNet(nn.Module):
         - Output: (N, num_classes), unnormalised class scores
         """
         super().__init__()
-        # BEGIN SOLUTION: build the two-layer network, with a sigmoid between the layers | stub: pass
+        # BEGIN SOLUTION: build the two-layer network, a sigmoid between the layers | stub: pass
         self.fc1 = nn.Linear(input_dim, hidden_size)
         self.sigmoid = nn.Sigmoid()
         self.fc2 = nn.Linear(hidden_size, num_classes)

@@ -413,6 +413,13 @@ class TestBadInput(SolverTestCase):
             with self.assertRaisesRegex(NotImplementedError, "Empty has no parameters: define its layers"):
                 self.solver()
 
+    def test_unwritten_training_step(self):
+        # the starter's _compute_loss_update_params returns (None, None)
+        s = self.solver()
+        with mock.patch.object(Solver, "_compute_loss_update_params", lambda this, data, target: (None, None)):
+            with self.assertRaisesRegex(NotImplementedError, r"returned \(NoneType, NoneType\); it must return"):
+                self.train(s)
+
     def test_resume_from_another_models_state(self):
         self.train(self.solver(run_name="shared"))
         with self.assertRaisesRegex(ValueError, "saved for model 'TwoLayerNet', but this run trains 'VanillaCNN'"):
