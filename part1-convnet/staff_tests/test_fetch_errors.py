@@ -236,6 +236,17 @@ class TestReadOnlyCache(FolderCase):
         self.assertRegex(err.getvalue(), r"^error: CIFAR-10 could not be saved: .* is not "
                                          r"writable \(Read-only file system\); .* does not exist yet")
 
+    def test_data_folder_that_is_a_file(self):
+        data_dir = os.path.join(self.tmp, "data")
+        with open(data_dir, "w") as f:
+            f.write("not a folder")
+        with self.assertRaises(fetch.DataError) as cm:
+            fetch.ensure_cifar10(data_dir, **self.quiet)
+        self.assertRegex(self.first_line(cm.exception),
+                         r"^CIFAR-10 could not be saved: no work folder can be made in .*data "
+                         r"\(\[Errno 17\] File exists: .*\); .* does not exist yet\. Fix: make "
+                         r".*data a writable folder or fetch into another one")
+
     def test_read_only_data_folder_for_the_link(self):
         cache = os.path.join(self.tmp, "cache")
         self.linked_copy("cache")
