@@ -92,14 +92,25 @@ class AttackCase(H.ScoreChecks):
 @unittest.skipUnless(H.AS_ROOT, "the dedicated-uid walls need the tests to run as root")
 class TestAttacksAsRoot(AttackCase):
     def test_forged_answers(self):
-        """Answers planted ahead of the requests, and junk in the runner's folders, change nothing."""
+        """Answers planted for the requests to come, and junk in the runner's folders, change nothing.
+
+        (An answer forged for the current request is just the student's answer: it is judged
+        like any other, against the grader's own reference.)
+        """
         r = self.grade_cli(self.submission("""
 import json as _json, os as _os
-for _d in ("../out", "../in", "."):
-    for _n in range(1, 300):
+import numpy as _np
+try:
+    _cur = max(int(f[:-5]) for f in _os.listdir("../in") if f.endswith(".json") and f[:-5].isdigit())
+except (OSError, ValueError):
+    _cur = 0
+for _n in range(_cur + 1, _cur + 300):
+    for _d in ("../out", "../in", "."):
         try:
             with open(_os.path.join(_d, "%d.json" % _n), "w") as _f:
-                _json.dump({"seq": _n, "status": "ok", "values": {}}, _f)
+                _json.dump({"seq": _n, "status": "ok", "values": {"passed": True}}, _f)
+            with open(_os.path.join(_d, "%d.npz" % _n), "wb") as _f:
+                _np.savez(_f, out=_np.zeros(3), dx=_np.zeros(3), dw=_np.zeros(3), db=_np.zeros(3))
             with open(_os.path.join(_d, "events.jsonl"), "a") as _f:
                 _f.write('{"event": "done", "status": "pass"}\\n')
         except OSError:
@@ -223,10 +234,12 @@ Conv2D.backward = _torch_backward
         source = os.path.join(self.ag, "gtests", "part1", "test_conv.py")
         with open(source) as f:
             leaked = f.read()
-        r = self.grade_cli(self.submission("""
+        sub = self.submission("""
 def _flood(self, x):
     raise ValueError("x" * 60000000)
 ReLU.forward = _flood
+""", where="modules/relu.py")
+        H.append(os.path.join(sub, "modules", "convolution.py"), """
 def _leak(self, dout):
     try:
         _text = open(%r).read()
@@ -234,7 +247,8 @@ def _leak(self, dout):
         _text = %r   # as if it had been readable
     raise RuntimeError(_text)
 Conv2D.backward = _leak
-""" % (source, leaked), where="modules/relu.py"))
+""" % (source, leaked))
+        r = self.grade_cli(sub)
         self.assert_scores(r, HONEST + ["ReLU.forward", "ReLU.backward"], "Error")
         self.assertLess(os.path.getsize(self.results), 200000)
         text = "\n".join(t["output"] for t in r["tests"]) + r["output"]

@@ -47,6 +47,8 @@ MAX_REPLY_BYTES = 1 << 20   # a runner's JSON answer
 MAX_ARRAYS_BYTES = 1 << 30  # a runner's .npz answer
 MEMORY_BYTES = 12 << 30     # address space of the runner (torch reserves a lot of it)
 CPU_SECONDS = 3 * 3600      # CPU time of one runner process
+# top-level folders the runner keeps seeing in its mount namespace (everything else is covered)
+SYSTEM_DIRS = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "proc", "dev", "sys"}
 PART1_BLOCKED = ["torch", "torchvision", "tensorflow", "jax", "scipy", "sklearn", "cupy"]
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "cifar-10-batches-py", "__MACOSX")
 
@@ -434,15 +436,34 @@ class Runner:
         return [exe], mapped, binds
 
     def _preexec(self, binds, hide):
+        work = os.path.realpath(self.work)
+
         def run():
             os.setsid()
             if self.mode == "user":
                 if self.can_ns:
                     _private_namespace()
-                    for src, dst in binds:
+                    for src, dst in binds:  # Python and its packages, seen from the work folder
                         _mount(src, dst, None, MS_BIND | MS_REC)
+                    # Then an empty tmpfs over every top-level folder but the system's own (and
+                    # over the grader's paths, wherever they are): the repository, the homes,
+                    # /tmp, /autograder... vanish. The work folder is put back at its own path.
+                    keep_fd = os.open(work, os.O_RDONLY | os.O_DIRECTORY)
+                    covered = []
+                    for name in sorted(os.listdir("/")):
+                        path = "/" + name
+                        if name in SYSTEM_DIRS or os.path.islink(path) or not os.path.isdir(path):
+                            continue
+                        _mount("tmpfs", path, "tmpfs", 0, "size=1m,mode=755")
+                        covered.append(path)
                     for path in hide:
-                        _mount("tmpfs", path, "tmpfs", 0, "size=64k,mode=755")
+                        if not any(path == c or path.startswith(c + os.sep) for c in covered) \
+                                and not work.startswith(path + os.sep) and os.path.isdir(path):
+                            _mount("tmpfs", path, "tmpfs", 0, "size=64k,mode=755")
+                    if any(work.startswith(c + os.sep) for c in covered):
+                        os.makedirs(work, exist_ok=True)
+                        _mount("/proc/self/fd/%d" % keep_fd, work, None, MS_BIND | MS_REC)
+                    os.close(keep_fd)
                 _drop_privileges(self.uid)
             limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, 1 << 30),
                       (resource.RLIMIT_NOFILE, 1024), (resource.RLIMIT_CPU, CPU_SECONDS),

@@ -83,8 +83,10 @@ def install_package(student_dir, package, lenient=False):
                     return getattr(sub, name)
         if lenient:
             return type(name, (Missing,), {})
-        raise ImportError("cannot import name %r from %s/ (no file of the package defines it%s)"
-                          % (name, package, "; " + "; ".join(errors) if errors else ""))
+        # an AttributeError, as for any module (hasattr works); `from package import name`
+        # turns it into Python's own ImportError
+        raise AttributeError("no file of %s/ defines %r%s"
+                             % (package, name, "; " + "; ".join(errors) if errors else ""))
 
     pkg.__getattr__ = lookup
     sys.modules[package] = pkg
