@@ -46,6 +46,9 @@ def check_net(shapes, classes, seed, backward):
     assert_close(got.get("crit_y"), a["y"], where + ": the labels given to the criterion", 0, 0)
     assert_close(got.get("probs"), a["probs"], where + ": probs returned (should be the "
                  "criterion's probabilities)", rtol=0, atol=0)
+    if np.ndim(got.get("loss")) != 0:
+        raise AssertionError("%s: the loss returned should be one number (the criterion's loss); "
+                             "got an array of shape %s" % (where, np.shape(got.get("loss"))))
     assert_close(got.get("loss"), a["loss"], where + ": loss returned (should be the criterion's "
                  "loss)", rtol=0, atol=0)
     if backward:
