@@ -117,12 +117,15 @@ starter: setup
 
 autograder: setup
 	$(PY) tools/autograder/build.py --out dist/autograder.zip
+	$(PY) tools/autograder/build.py --part 1 --out dist/autograder_part1.zip
+	$(PY) tools/autograder/build.py --part 2 --out dist/autograder_part2.zip
 
 grade: setup data
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/submission.zip" >&2; exit 2; }
 	@test -e "$(SUBMISSION)" || { echo "make grade: no such file: $(SUBMISSION)" >&2; exit 2; }
 	cd tools/autograder && $(PY) -m grader --submission "$(abspath $(SUBMISSION))" \
-		--results "$(abspath $(GRADE_RESULTS))" --data "$(abspath $(P2)/data/cifar-10-batches-py)"
+		--results "$(abspath $(GRADE_RESULTS))" --data "$(abspath $(P2)/data/cifar-10-batches-py)" \
+		$(if $(PART),--part $(PART)) $(if $(CHECKPOINT_CACHE),--checkpoint-cache "$(abspath $(CHECKPOINT_CACHE))")
 # ---------------------------------------------------------------- end staff tools
 
 clean:
