@@ -5,6 +5,7 @@ repository, /autograder/source on Gradescope). Prints a table of the scores.
 """
 import argparse
 import os
+import signal
 import sys
 
 from .grading import grade
@@ -45,6 +46,8 @@ def main(argv=None):
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    # killed (SIGTERM, Ctrl-C): unwind, so that the runner and its processes are stopped too
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     results = grade(args.submission, args.results, part=args.part, data_dir=args.data,
                     max_seconds=args.max_test_seconds, log=log, isolation=args.isolation,
                     checkpoint_cache=args.checkpoint_cache)
