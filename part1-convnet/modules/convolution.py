@@ -103,20 +103,26 @@ class Conv2D:
         N, C, H, W = x.shape
         F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
         H_out, W_out = (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1
-        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
-        # im2col through a strided view (no copy): win[n, c, i, j, oh, ow] is the input
-        # pixel at offset (i, j) of output position (oh, ow)'s window. The reshape copies
-        # it once into cols, shape (N, C*k*k, H'*W'), ordered like weight.reshape(F, -1).
-        sN, sC, sH, sW = xp.strides
+        # The zero-padded batch, stored batch-last: xp[c, h, w, n]. Only the memory order
+        # changes, not the arithmetic: the N images' pixels at one (c, h, w) sit side by
+        # side, so the copies below move long runs of memory instead of short image rows.
+        xp = np.zeros((C, H + 2 * p, W + 2 * p, N))
+        xp[:, p:p + H, p:p + W, :] = x.transpose(1, 2, 3, 0)
+        # im2col through a strided view (no copy): win[c, i, j, oh, ow, n] is the pixel at
+        # offset (i, j) of the window of output position (oh, ow) in image n. The reshape
+        # copies it once into cols: one row per filter weight (ordered like
+        # weight.reshape(F, -1)), one column per output position of every image.
+        sC, sH, sW, sN = xp.strides
         win = np.lib.stride_tricks.as_strided(
-            xp, shape=(N, C, k, k, H_out, W_out),
-            strides=(sN, sC, sH, sW, s * sH, s * sW), writeable=False)
-        cols = win.reshape(N, C * k * k, H_out * W_out)
-        # (F, C*k*k) @ (N, C*k*k, P) -> (N, F, P): one BLAS product per image, already in
-        # (N, F, ...) order.
-        out = np.matmul(self.weight.reshape(F, -1), cols)
+            xp, shape=(C, k, k, H_out, W_out, N),
+            strides=(sC, sH, sW, s * sH, s * sW, sN), writeable=False)
+        cols = win.reshape(C * k * k, H_out * W_out * N)
+        # The whole convolution is one BLAS product, (F, C*k*k) @ (C*k*k, H'*W'*N).
+        out = self.weight.reshape(F, -1) @ cols
         out += self.bias[:, None]
-        out = out.reshape(N, F, H_out, W_out)
+        # (F, H', W', N) seen as (N, F, H', W'): a transposed view, no copy.
+        out = out.reshape(F, H_out, W_out, N).transpose(3, 0, 1, 2)
+        self._cols = cols   # backward needs the columns again for dW
         # END SOLUTION
         self.cache = x
         return out
@@ -140,44 +146,22 @@ class Conv2D:
         N, C, H, W = x.shape
         F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
         H_out, W_out = dout.shape[2:]
-        d = dout.reshape(N, F, -1)                                      # (N, F, P), P = H'*W'
-        self.db = d.sum(axis=(0, 2))
+        # dout in the columns' order, batch-last: d[f, (oh, ow, n)].
+        d = dout.transpose(1, 2, 3, 0).reshape(F, -1)
+        self.db = d.sum(axis=1)
+        # out = W @ cols, so dW = d @ cols^T and dcols = W^T @ d.
+        self.dw = (d @ self._cols.T).reshape(self.weight.shape)
+        dcols = (self.weight.reshape(F, -1).T @ d).reshape(C, k, k, H_out, W_out, N)
 
-        # dW[f, q] = sum over images n and positions p of d[n, f, p] * cols[n, q, p], with
-        # cols the same im2col matrix as in forward (rebuilt from the cached x).
-        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p > 0 else x
-        sN, sC, sH, sW = xp.strides
-        win = np.lib.stride_tricks.as_strided(
-            xp, shape=(N, C, k, k, H_out, W_out),
-            strides=(sN, sC, sH, sW, s * sH, s * sW), writeable=False)
-        cols = win.reshape(N, C * k * k, H_out * W_out)
-        self.dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.weight.shape)
-
-        # dx: input pixel (c, h, w) was read by output (oh, ow) through kernel offset (i, j)
-        # when h = oh * s + i - p (and likewise w), so for every offset the strided slice
-        # dxp[:, :, i::s, j::s] of the padded gradient receives W[:, :, i, j]^T d.
-        # Overlapping windows add up; the loops run over the k*k kernel offsets only.
-        dxp = np.zeros(xp.shape)
-
-        def window(i, j):
-            return (slice(None), slice(None), slice(i, i + s * H_out, s),
-                    slice(j, j + s * W_out, s))
-
-        # Both branches compute the same sum; which is faster depends on F / C (the
-        # crossover near F = 4 C was measured with bench.py, single-threaded OpenBLAS).
-        if F > 4 * C:
-            # Few input channels (e.g. RGB): one product gives the gradient of every column
-            # at once, (C*k*k, F) @ (N, F, P).
-            dcols = np.matmul(self.weight.reshape(F, -1).T, d).reshape(N, C, k, k, H_out, W_out)
-            for i in range(k):
-                for j in range(k):
-                    dxp[window(i, j)] += dcols[:, :, i, j]
-        else:
-            # Many input channels: a (C, F) @ (N, F, P) product per offset avoids building
-            # the large (N, C*k*k, P) column-gradient matrix.
-            for i in range(k):
-                for j in range(k):
-                    grad = np.matmul(self.weight[:, :, i, j].T, d)
-                    dxp[window(i, j)] += grad.reshape(N, C, H_out, W_out)
-        self.dx = np.ascontiguousarray(dxp[:, :, p:p + H, p:p + W])
+        # dx: forward copied padded pixel (c, oh * s + i, ow * s + j) into the column row
+        # (c, i, j) of output position (oh, ow), so the gradient of that column entry goes
+        # back there: for every kernel offset (i, j), the strided slice
+        # dxp[:, i::s, j::s] receives dcols[:, i, j]. Overlapping windows add up; the
+        # loops run over the k*k kernel offsets only.
+        dxp = np.zeros((C, H + 2 * p, W + 2 * p, N))
+        for i in range(k):
+            for j in range(k):
+                dxp[:, i:i + s * H_out:s, j:j + s * W_out:s] += dcols[:, i, j]
+        # Drop the padding; back to (N, C, H, W) as a transposed view.
+        self.dx = dxp[:, p:p + H, p:p + W].transpose(3, 0, 1, 2)
         # END SOLUTION

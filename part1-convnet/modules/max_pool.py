@@ -78,10 +78,12 @@ class MaxPooling:
         H_out, W_out = (H - k) // s + 1, (W - k) // s + 1
         # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of
         # every window, so the window maxima are the element-wise maximum of k*k slices.
-        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy()
+        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy()       # offset (0, 0)
         for i in range(k):
             for j in range(k):
-                np.maximum(out, x[:, :, i:i + s * H_out:s, j:j + s * W_out:s], out=out)
+                if i or j:
+                    np.maximum(out, x[:, :, i:i + s * H_out:s, j:j + s * W_out:s], out=out)
+        self._out = out   # backward finds each window's winner by comparing with its maximum
         # END SOLUTION
         self.cache = (x, H_out, W_out)
         return out
@@ -104,23 +106,21 @@ class MaxPooling:
         #: Hint: loops are allowed; np.unravel_index may help you find the position of
         #: each window's maximum.
         k, s = self.kernel_size, self.stride
-
-        def window(i, j):   # the element at offset (i, j) of every window
-            return (slice(None), slice(None), slice(i, i + s * H_out, s),
-                    slice(j, j + s * W_out, s))
-
-        out = x[window(0, 0)].copy()          # the window maxima, as in forward
-        for i in range(k):
-            for j in range(k):
-                np.maximum(out, x[window(i, j)], out=out)
+        out = self._out                        # the window maxima, from forward
         dx = np.zeros(x.shape)
-        # Visit the offsets in row-major order; the first offset whose value equals the
-        # window's maximum wins it (ties go to the first maximum), all windows at once.
-        unrouted = np.ones(out.shape, dtype=bool)
+        # Each window's gradient goes to the first of its elements (row-major order) that
+        # equals its maximum. Visit the k*k offsets in that order, all windows at once;
+        # `free` marks the windows whose winner has not been found yet.
+        free = np.ones(out.shape, dtype=bool)
         for i in range(k):
             for j in range(k):
-                wins = (x[window(i, j)] == out) & unrouted
-                unrouted &= ~wins
-                dx[window(i, j)] += np.where(wins, dout, 0.0)   # += : overlapping windows add up
+                window = (slice(None), slice(None), slice(i, i + s * H_out, s),
+                          slice(j, j + s * W_out, s))
+                wins = (x[window] == out) & free
+                free ^= wins
+                if k <= s:   # windows do not overlap: each input is in one window at most
+                    np.multiply(dout, wins, out=dx[window])
+                else:        # overlapping windows: an input's gradients from each add up
+                    dx[window] += dout * wins
         self.dx = dx
         # END SOLUTION
