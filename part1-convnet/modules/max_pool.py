@@ -78,7 +78,8 @@ class MaxPooling:
         H_out, W_out = (H - k) // s + 1, (W - k) // s + 1
         # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of
         # every window, so the window maxima are the element-wise maximum of k*k slices.
-        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy()       # offset (0, 0)
+        # order='K' keeps x's memory order (Conv2D's output is batch-last), for fast loops
+        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy(order='K')   # offset (0, 0)
         for i in range(k):
             for j in range(k):
                 if i or j:
@@ -107,11 +108,11 @@ class MaxPooling:
         #: each window's maximum.
         k, s = self.kernel_size, self.stride
         out = self._out                        # the window maxima, from forward
-        dx = np.zeros(x.shape)
+        dx = np.zeros_like(x, dtype=float)     # in x's memory order, like out
         # Each window's gradient goes to the first of its elements (row-major order) that
         # equals its maximum. Visit the k*k offsets in that order, all windows at once;
         # `free` marks the windows whose winner has not been found yet.
-        free = np.ones(out.shape, dtype=bool)
+        free = np.ones_like(out, dtype=bool)
         for i in range(k):
             for j in range(k):
                 window = (slice(None), slice(None), slice(i, i + s * H_out, s),
