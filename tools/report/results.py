@@ -179,11 +179,15 @@ def schedule_text(run):
 
 
 def results_plots(part2=PART2):
-    """Every plot `make results` wrote (part2-pytorch/results/*.png): {file name: path}, sorted."""
-    d = os.path.join(part2, "results")
-    if not os.path.isdir(d):
-        return {}
-    return {n: os.path.join(d, n) for n in sorted(os.listdir(d)) if n.endswith(".png")}
+    """Every plot `make results` wrote (part2-pytorch/results/*.png, or experiments/results/):
+    {file name: path}, sorted by name."""
+    plots = {}
+    for d in (os.path.join(part2, "results"), os.path.join(part2, "experiments", "results")):
+        if os.path.isdir(d):
+            for n in sorted(os.listdir(d)):
+                if n.endswith(".png"):
+                    plots.setdefault(n, os.path.join(d, n))
+    return dict(sorted(plots.items()))
 
 
 # ---------------------------------------------------------------- MyModel
