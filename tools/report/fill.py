@@ -9,6 +9,7 @@ after their table), the observations. An answer that does not fit continues on
 extra slides right after its slide, as the handout allows students to do. What
 does not exist yet is written as "not available yet".
 """
+import os
 import re
 
 from pptx import Presentation
@@ -203,7 +204,8 @@ def describe(run, part2):
         cfg = run["cfg_path"][len(part2) + 1:] if run["cfg_path"].startswith(part2) else run["cfg_path"]
         cfg += "; "
     status = "" if run["done"] else ", still running: %d of %d epochs" % (run["epochs_done"], run["epochs"])
-    return "runs/%s (%s%s%s)" % (run["name"], cfg, results.schedule_text(run), status)
+    where = os.path.relpath(run["dir"], part2) if run["dir"].startswith(part2) else run["dir"]
+    return "%s (%s%s%s)" % (where, cfg, results.schedule_text(run), status)
 
 
 ACC_NOTE = ("Per-class accuracy (%) on the balanced CIFAR-10 test set (1000 images a class), "
