@@ -149,8 +149,9 @@ class Conv2D:
         # dout in the columns' order, batch-last: d[f, (oh, ow, n)].
         d = dout.transpose(1, 2, 3, 0).reshape(F, -1)
         self.db = d.sum(axis=1)
-        # out = W @ cols, so dW = d @ cols^T and dcols = W^T @ d.
-        self.dw = (d @ self._cols.T).reshape(self.weight.shape)
+        # out = W @ cols, so dW = d @ cols^T and dcols = W^T @ d. (dW is computed as
+        # (cols @ d^T)^T, the same numbers: OpenBLAS runs this order of the long product faster.)
+        self.dw = (self._cols @ d.T).T.reshape(self.weight.shape)
         dcols = (self.weight.reshape(F, -1).T @ d).reshape(C, k, k, H_out, W_out, N)
 
         # dx: forward copied padded pixel (c, oh * s + i, ow * s + j) into the column row
