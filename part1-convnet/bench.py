@@ -33,9 +33,9 @@ def parse_args():
     p.add_argument("--data", default=os.path.join(HERE, "data/cifar10/cifar-10-batches-py"),
                    help="CIFAR-10 folder")
     p.add_argument("--json", metavar="FILE", help="also write the tables and load records to FILE")
-    p.add_argument("--settle", type=float, default=90, metavar="S",
+    p.add_argument("--settle", type=float, default=240, metavar="S",
                    help="before each table, wait up to S seconds for the load average to fall "
-                        "to 0.5 (default 90; 0: do not wait)")
+                        "to 0.5 (default 240; 0: do not wait)")
     p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                    help="wall: time.perf_counter (default); cpu: time.thread_time")
     p.add_argument("--skip", nargs="*", default=[], choices=("conv", "pool", "experiment"),

@@ -140,9 +140,9 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=3, help="untimed steps before each run")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     p.add_argument("--json", metavar="FILE", help="also write the table and the load records to FILE")
-    p.add_argument("--settle", type=float, default=90, metavar="S",
+    p.add_argument("--settle", type=float, default=240, metavar="S",
                    help="before each model, wait up to S seconds for the load average to fall "
-                        "to %.1f (default 90; 0: do not wait)" % loadwatch.THRESHOLD)
+                        "to %.1f (default 240; 0: do not wait)" % loadwatch.THRESHOLD)
     args = p.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)

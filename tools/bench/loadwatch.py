@@ -91,14 +91,14 @@ def settle(max_wait, threshold=THRESHOLD, quiet=False):
 class Watch:
     """Records how busy the machine was around one table:
 
-        with Watch("Conv2D", settle_s=90) as w:
+        with Watch("Conv2D", settle_s=240) as w:
             ...time things...
         w.record   # {"load_before", "load_after", "other_cpu", "idle", "seconds"}
 
     Prints a warning line when the table was not measured on an idle machine.
     """
 
-    def __init__(self, name, settle_s=90, threshold=THRESHOLD):
+    def __init__(self, name, settle_s=240, threshold=THRESHOLD):
         self.name, self.settle_s, self.threshold = name, settle_s, threshold
         self.record = None
 
