@@ -12,7 +12,8 @@ into the blocks between markers such as
     ...generated, do not edit...
     <!-- bench:part1:end -->
 
-in README.md (blocks part1-summary and part2) and part1-convnet/README.md (block part1).
+in README.md (blocks part1-summary and part2), part1-convnet/README.md (block part1) and,
+once it has the markers, part2-pytorch/README.md (block part2).
 A record whose tables were not measured on an idle machine (load average before a table,
 or other processes' CPU during it, above 0.5; see loadwatch.py) is refused: the script
 exits 1 and writes nothing, unless --allow-busy, which writes it with a warning line.
@@ -28,7 +29,10 @@ RECORDS = {"part1": os.path.join(ROOT, "tools", "bench", "part1.json"),
            "part2": os.path.join(ROOT, "tools", "bench", "part2.json")}
 # README -> the blocks it holds, each (block name, record it comes from)
 BLOCKS = {"README.md": [("part1-summary", "part1"), ("part2", "part2")],
-          "part1-convnet/README.md": [("part1", "part1")]}
+          "part1-convnet/README.md": [("part1", "part1")],
+          "part2-pytorch/README.md": [("part2", "part2")]}
+# READMEs whose blocks are skipped (with a note) while they have no markers at all
+OPTIONAL = {"part2-pytorch/README.md"}
 
 
 class BenchError(Exception):
@@ -140,6 +144,9 @@ def updated_readmes(allow_busy=False):
             text = f.read()
         new = text
         for block, part in blocks:
+            if readme in OPTIONAL and "<!-- bench:%s:" % block not in text:
+                print("%s has no bench:%s markers: its table is not generated" % (readme, block))
+                continue
             if records[part] is not None:
                 new = replace_block(new, block, render(block, records[part]), readme)
         out[path] = (text, new)

@@ -167,6 +167,19 @@ class TestReadme(unittest.TestCase):
             readme.updated_readmes()
         self.assertIn("README.md has no block <!-- bench:part2:begin -->", str(e.exception))
 
+    def test_optional_readme_without_markers_is_skipped(self):
+        self.write_record(record())
+        other = os.path.join(self.tmp.name, "OTHER.md")
+        with open(other, "w") as f:
+            f.write("no markers yet\n")
+        blocks = {"README.md": [("part2", "part2")], "OTHER.md": [("part2", "part2")]}
+        with mock.patch.object(readme, "BLOCKS", blocks), \
+                mock.patch.object(readme, "OPTIONAL", {"OTHER.md"}):
+            self.assertEqual(self.main(), 0)
+        with open(other) as f:
+            self.assertEqual(f.read(), "no markers yet\n")
+        self.assertIn("| TwoLayerNet | 100 | 250 | 2.50× | float32 |", self.text())
+
     def test_no_record_leaves_the_block(self):
         before = self.text()
         self.assertEqual(self.main(), 0)
