@@ -71,13 +71,14 @@ run-part2: setup data
 # Benchmarks (issue 16): one thread each, alternating runs; each table records the load average
 # before and after it and first waits (up to BENCH_SETTLE s) for the load average to fall to 0.5
 # (the previous table's own load fades with a one-minute time constant). The
-# tables go to tools/bench/part{1,2}.json, and tools/bench/readme.py copies them into the READMEs,
-# refusing (exit 1, READMEs unchanged) tables measured while other processes ran.
+# tables go to dist/bench/part{1,2}.json; tools/bench/readme.py then makes them the records
+# tools/bench/part{1,2}.json and copies them into the READMEs, or refuses (exit 1, nothing
+# changed) tables measured while other processes ran. BENCH_SETTLE=0: no waiting.
 BENCH_SETTLE ?= 240
 bench: setup data
-	cd $(P1) && $(PY) bench.py --threads 1 --repeat 20 --settle $(BENCH_SETTLE) --json ../tools/bench/part1.json
-	cd $(P2) && TQDM_DISABLE=1 $(PY) bench.py --threads 1 --runs 5 --settle $(BENCH_SETTLE) --json ../tools/bench/part2.json
-	$(PY) tools/bench/readme.py
+	cd $(P1) && $(PY) bench.py --threads 1 --repeat 20 --settle $(BENCH_SETTLE) --json ../dist/bench/part1.json
+	cd $(P2) && TQDM_DISABLE=1 $(PY) bench.py --threads 1 --runs 5 --settle $(BENCH_SETTLE) --json ../dist/bench/part2.json
+	$(PY) tools/bench/readme.py --from dist/bench
 
 submission: setup
 	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; print(make_a2_1_submission('.'))"

@@ -1,11 +1,14 @@
 """Copy the benchmark tables of `make bench` into the READMEs (no figure is typed by hand).
 
-    python tools/bench/readme.py                 # after `make bench`; `make bench` runs it
-    python tools/bench/readme.py --allow-busy    # write tables measured on a busy machine, flagged
-    python tools/bench/readme.py --check         # exit 1 if a README differs from the records
+    python tools/bench/readme.py --from dist/bench    # what `make bench` runs after measuring
+    python tools/bench/readme.py --from dist/bench --allow-busy   # accept busy tables, flagged
+    python tools/bench/readme.py                      # re-render the READMEs from the records
+    python tools/bench/readme.py --check              # exit 1 if a README differs from them
 
-part1-convnet/bench.py and part2-pytorch/bench.py write their tables, with the load
-recorded around each, to tools/bench/part1.json and part2.json. This script renders them
+`make bench` has part1-convnet/bench.py and part2-pytorch/bench.py write their tables, with
+the load recorded around each, to dist/bench/part1.json and part2.json. With --from, this
+script checks them: if they were measured on an idle machine they become the records
+tools/bench/part1.json and part2.json (committed beside the READMEs) and are rendered
 into the blocks between markers such as
 
     <!-- bench:part1:begin -->
@@ -14,9 +17,10 @@ into the blocks between markers such as
 
 in README.md (blocks part1-summary and part2), part1-convnet/README.md (block part1) and,
 once it has the markers, part2-pytorch/README.md (block part2).
-A record whose tables were not measured on an idle machine (load average before a table,
-or other processes' CPU during it, above 0.5; see loadwatch.py) is refused: the script
-exits 1 and writes nothing, unless --allow-busy, which writes it with a warning line.
+A new record whose tables were not measured on an idle machine (load average before a
+table, or other processes' CPU during it, above 0.5; see loadwatch.py) is refused: the
+script exits 1 and changes nothing, unless --allow-busy, which takes it with a warning line
+in the README.
 """
 import argparse
 import json
@@ -125,18 +129,17 @@ def load_record(part):
         return json.load(f)
 
 
-def updated_readmes(allow_busy=False):
-    """{README path: new text} for every README whose blocks have a record."""
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def updated_readmes(new_records=None):
+    """{README path: (old text, new text)} for every README with blocks, rendered from the
+    records (the committed ones, replaced by `new_records` {part: record} where given).
+    A record taken with --allow-busy is rendered with its warning line."""
     records = {part: load_record(part) for part in RECORDS}
-    for part, record in records.items():
-        if record is not None and busy_loads(record) and not allow_busy:
-            raise BenchError(
-                "%s was not measured on an idle machine (%s): the README is left as it is. "
-                "Run `make bench` again when nothing else runs, or pass --allow-busy to write "
-                "it with a warning." % (os.path.relpath(RECORDS[part], ROOT), "; ".join(
-                    "%s: load %s before, other processes %s cores"
-                    % (l["name"], fmt(l["load_before"]), fmt(l["other_cpu"]))
-                    for l in busy_loads(record))))
+    records.update(new_records or {})
     out = {}
     for readme, blocks in BLOCKS.items():
         path = os.path.join(ROOT, readme)
@@ -154,6 +157,7 @@ def updated_readmes(allow_busy=False):
 
 
 def write_atomic(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".readme-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as f:
@@ -166,20 +170,45 @@ def write_atomic(path, text):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--from", dest="source", metavar="DIR",
+                   help="take the new records part1.json / part2.json found in DIR")
     p.add_argument("--allow-busy", action="store_true",
-                   help="write records measured on a busy machine too (flagged)")
+                   help="with --from: take records measured on a busy machine too (flagged)")
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a README is not what the records give")
     args = p.parse_args(argv)
-    missing = [os.path.relpath(path, ROOT) for path in RECORDS.values() if not os.path.exists(path)]
+    new_records = {}
+    if args.source:
+        new_records = {part: read_json(os.path.join(args.source, os.path.basename(path)))
+                       for part, path in RECORDS.items()
+                       if os.path.exists(os.path.join(args.source, os.path.basename(path)))}
+        if not new_records:
+            print("bench readme: no part1.json or part2.json in %s: run `make bench`"
+                  % args.source, file=sys.stderr)
+            return 1
+    missing = [os.path.relpath(path, ROOT) for part, path in RECORDS.items()
+               if not os.path.exists(path) and part not in new_records]
     if missing:
         print("no record yet: %s (run `make bench`); those blocks are left as they are"
               % ", ".join(missing))
     try:
-        readmes = updated_readmes(args.allow_busy)
+        for part, record in new_records.items():
+            if busy_loads(record) and not args.allow_busy:
+                raise BenchError(
+                    "the new %s record was not measured on an idle machine (%s): nothing is "
+                    "changed. Run `make bench` again when nothing else runs, or pass "
+                    "--allow-busy to take it with a warning." % (part, "; ".join(
+                        "%s: load %s before, other processes %s cores"
+                        % (l["name"], fmt(l["load_before"]), fmt(l["other_cpu"]))
+                        for l in busy_loads(record))))
+        readmes = updated_readmes(new_records)
     except BenchError as e:
         print("bench readme: %s" % e, file=sys.stderr)
         return 1
+    if not args.check:
+        for part, record in new_records.items():
+            write_atomic(RECORDS[part], json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+            print("record: %s" % os.path.relpath(RECORDS[part], ROOT))
     stale = []
     for path, (old, new) in readmes.items():
         if old == new:

@@ -102,7 +102,9 @@ class TestReadme(unittest.TestCase):
         self.readme = os.path.join(root, "README.md")
         with open(self.readme, "w") as f:
             f.write("# Kit\n\nintro\n\n<!-- bench:part2:begin -->\nold\n<!-- bench:part2:end -->\n\nrest\n")
-        self.rec = os.path.join(root, "tools", "bench", "part2.json")
+        self.rec = os.path.join(root, "tools", "bench", "part2.json")   # the accepted record
+        self.new = os.path.join(root, "dist", "bench")                    # make bench's output
+        os.makedirs(self.new)
         patches = [mock.patch.object(readme, "ROOT", root),
                    mock.patch.object(readme, "RECORDS", {"part2": self.rec}),
                    mock.patch.object(readme, "BLOCKS", {"README.md": [("part2", "part2")]})]
@@ -114,7 +116,8 @@ class TestReadme(unittest.TestCase):
         self.tmp.cleanup()
 
     def write_record(self, rec):
-        with open(self.rec, "w") as f:
+        """A new record, as make bench leaves it in dist/bench."""
+        with open(os.path.join(self.new, "part2.json"), "w") as f:
             json.dump(rec, f)
 
     def text(self):
@@ -127,7 +130,9 @@ class TestReadme(unittest.TestCase):
 
     def test_idle_record_is_copied_between_the_markers(self):
         self.write_record(record())
-        self.assertEqual(self.main(), 0)
+        self.assertEqual(self.main("--from", self.new), 0)
+        with open(self.rec) as f:
+            self.assertEqual(json.load(f), record())      # accepted: it is now the record
         text = self.text()
         block = text[text.index("<!-- bench:part2:begin -->"):text.index("<!-- bench:part2:end -->")]
         self.assertIn("| model | baseline (img/s) | Solver (img/s) | speed-up | Solver options |\n"
@@ -143,28 +148,37 @@ class TestReadme(unittest.TestCase):
         self.assertEqual(self.text(), text)
 
     def test_busy_record_is_refused(self):
-        self.write_record(record(idle=False, load_before=1.7))
+        self.write_record(record())
+        self.main("--from", self.new)
         before = self.text()
+        self.write_record(record(idle=False, load_before=1.7))
         with mock.patch("sys.stderr"):
-            self.assertEqual(self.main(), 1)
+            self.assertEqual(self.main("--from", self.new), 1)
         self.assertEqual(self.text(), before)
+        with open(self.rec) as f:
+            self.assertEqual(json.load(f), record())      # the accepted record stays
 
     def test_busy_record_is_flagged_with_allow_busy(self):
         self.write_record(record(idle=False, load_before=1.7))
-        self.assertEqual(self.main("--allow-busy"), 0)
+        self.assertEqual(self.main("--from", self.new, "--allow-busy"), 0)
         self.assertIn("**Not measured on an idle machine** (load above 0.5 in TwoLayerNet)",
                       self.text())
+        self.assertEqual(self.main("--check"), 0)         # and stays so when re-rendered
 
     def test_check_reports_a_stale_readme(self):
         self.write_record(record())
-        self.assertEqual(self.main("--check"), 1)
+        self.assertEqual(self.main("--check", "--from", self.new), 1)
+        self.assertFalse(os.path.exists(self.rec))        # --check changes nothing
+
+    def test_from_an_empty_folder_fails(self):
+        with mock.patch("sys.stderr"):
+            self.assertEqual(self.main("--from", self.new), 1)
 
     def test_missing_markers_name_the_file(self):
-        self.write_record(record())
         with open(self.readme, "w") as f:
             f.write("no markers\n")
         with self.assertRaises(readme.BenchError) as e:
-            readme.updated_readmes()
+            readme.updated_readmes({"part2": record()})
         self.assertIn("README.md has no block <!-- bench:part2:begin -->", str(e.exception))
 
     def test_optional_readme_without_markers_is_skipped(self):
@@ -175,7 +189,7 @@ class TestReadme(unittest.TestCase):
         blocks = {"README.md": [("part2", "part2")], "OTHER.md": [("part2", "part2")]}
         with mock.patch.object(readme, "BLOCKS", blocks), \
                 mock.patch.object(readme, "OPTIONAL", {"OTHER.md"}):
-            self.assertEqual(self.main(), 0)
+            self.assertEqual(self.main("--from", self.new), 0)
         with open(other) as f:
             self.assertEqual(f.read(), "no markers yet\n")
         self.assertIn("| TwoLayerNet | 100 | 250 | 2.50× | float32 |", self.text())
@@ -184,6 +198,18 @@ class TestReadme(unittest.TestCase):
         before = self.text()
         self.assertEqual(self.main(), 0)
         self.assertEqual(self.text(), before)
+
+
+class TestCommittedReadmes(unittest.TestCase):
+    def test_readmes_hold_what_the_committed_records_give(self):
+        """No benchmark figure typed by hand: the blocks are exactly the rendered records."""
+        if not any(os.path.exists(path) for path in readme.RECORDS.values()):
+            self.skipTest("no benchmark record committed yet (make bench writes tools/bench/*.json)")
+        with mock.patch("builtins.print"):
+            readmes = readme.updated_readmes()
+        for path, (old, new) in readmes.items():
+            self.assertEqual(old, new, "%s differs from the benchmark records: run "
+                                       "python tools/bench/readme.py" % path)
 
 
 if __name__ == "__main__":
