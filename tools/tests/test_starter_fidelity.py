@@ -139,6 +139,42 @@ CONFIGS = {
 }
 SECTIONS = ["Train", "network", "data", "loss"]
 
+# Section 5: the course's expected values (a few per test file) and tolerances.
+EXPECTED_NUMBERS = {
+    P1 + "/tests/test_conv.py": ([-0.08759809, -0.10987781, 0.50813986, 2.36270298, -1.24695841,
+                                  0.56776003], {7, 6}),
+    P1 + "/tests/test_linear.py": ([1.49834967, 1.70660132, 1.91485297, 3.25553199, 3.5141327,
+                                    3.77273342], {8}),
+    P1 + "/tests/test_maxpool.py": ([-0.26315789, -0.24842105, 0.03157895, 0.38526316, 0.4], {7, 8}),
+    P1 + "/tests/test_relu.py": ([0.04545455, 0.13636364, 0.22727273, 0.40909091], {7}),
+    P1 + "/tests/test_sgd.py": ([1024, 512], {6}),
+    P2 + "/tests/test_focalloss.py": ([0.4043, 0.6652, 1.1011, 1.8294, 645, 387, 232, 139, 0.95,
+                                      0.55, 0.12, 0.05, 42], {6}),
+    P2 + "/tests/test_twolayer.py": ([0.3, 0.4, 3072, 256, 10], set()),
+    P2 + "/tests/test_vanilla_cnn.py": ([0.4], set()),
+    P2 + "/tests/test_mymodel.py": ([0.5, 0.6, 0.7], set()),
+}
+
+# Section 6: the notebooks' cell types, in order, and a fact or two of some cells.
+NOTEBOOKS = {
+    P1 + "/CS7643-Assignment2-1.ipynb": (
+        "mmmcmcmccmcmcmcmccccmmcmcmc",
+        {5: ["drive.mount"], 7: ["GOOGLE_DRIVE_PATH_POST_MYDRIVE"], 12: ["say_hello_do_you_copy"],
+         14: ["CIFAR10(", "/data/cifar10", "download=True"], 16: ["pytest", "test_linear.py"],
+         17: ["test_maxpool.py"], 18: ["test_relu.py"], 19: ["test_conv.py"], 22: ["test_sgd.py"],
+         24: ["in_channels=3", "out_channels=32", "kernel_size=5", "in_dim=8192",
+              "learning_rate=0.0001", "reg=0.001", "momentum=0.9", "batch_size=10",
+              "num_epochs=10", "X_train[:50]", "train_acc_history", "train.png"],
+         26: ["make_a2_1_submission"]}),
+    P2 + "/CS7643-Assignment2-2.ipynb": (
+        "mmmmcmcmcmcmcmcmcmmmmcmcccmcmmc",
+        {6: ["drive.mount"], 8: ["GOOGLE_DRIVE_PATH_POST_MYDRIVE"], 12: ["say_hello_do_you_copy"],
+         14: ["CIFAR10(", "/data/cifar10", "download=True"], 16: ["mps", "cuda", "Using device = "],
+         21: ["config_mymodel", "yaml", "Solver(", "path_prefix", ".train()"],
+         23: ["test_twolayer.py"], 24: ["test_mymodel.py"], 25: ["test_vanilla_cnn.py"],
+         27: ["test_focalloss.py"], 30: ["make_a2_2_submission"]}),
+}
+
 BANNER_TODO = re.compile(r"^\s*# TODO")
 BANNER_END = re.compile(r"^\s*#\s+END OF YOUR CODE\s+#\s*$")
 
@@ -259,6 +295,34 @@ class TestStarterIsTheCoursesKit(unittest.TestCase):
                 self.assertEqual(flat, values)
                 self.assertEqual(list(cfg["Train"]), ["batch_size", "learning_rate", "reg", "epochs",
                                                       "steps", "warmup", "momentum", "gamma"])
+
+    def test_public_tests_expected_values(self):
+        for rel, (numbers, places) in EXPECTED_NUMBERS.items():
+            with self.subTest(file=rel):
+                tree = ast.parse(self.read(rel))
+                literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+                            and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)]
+                literals += [-n.operand.value for n in ast.walk(tree) if isinstance(n, ast.UnaryOp)
+                             and isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Constant)
+                             and isinstance(n.operand.value, (int, float))]
+                for x in numbers:
+                    self.assertTrue(any(abs(x - v) < 1e-12 for v in literals),
+                                    "%s lacks the course's value %r" % (rel, x))
+                used = {kw.value.value for n in ast.walk(tree) if isinstance(n, ast.Call)
+                        for kw in n.keywords if kw.arg == "places" and isinstance(kw.value, ast.Constant)}
+                self.assertTrue(places <= used, "%s: places=%s expected, found %s" % (rel, places, used))
+
+    def test_notebooks_cell_flow(self):
+        import json
+        for rel, (kinds, facts) in NOTEBOOKS.items():
+            with self.subTest(notebook=rel):
+                cells = json.loads(self.read(rel))["cells"]
+                self.assertEqual("".join(c["cell_type"][0] for c in cells), kinds)
+                for i, needles in facts.items():
+                    src = "".join(cells[i]["source"])
+                    for needle in needles:
+                        self.assertIn(needle, src, "cell %d of %s" % (i, rel))
+                self.assertTrue(all(c.get("outputs", []) == [] for c in cells if c["cell_type"] == "code"))
 
     def test_sgd_weights_shape(self):
         import numpy as np
