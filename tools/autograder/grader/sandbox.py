@@ -9,12 +9,15 @@ the grader's process.
 How far the runner is walled off depends on what the machine allows (isolation_mode()):
 
 - "user" (the grader runs as root, e.g. on Gradescope): the runner runs as a dedicated
-  unprivileged uid (one of RUNNER_UIDS, no account, no files of its own) with rlimits on CPU time,
-  memory, processes, file size and open files. Where a private mount namespace can be
-  made, the grader's source, the results folder, the data and the repository are
-  covered by empty tmpfs mounts in the runner's view, and Python is bind-mounted into the
-  runner's folder; otherwise those paths are made unreadable to others (chmod 700) for
-  the duration of the run. After each test every process of that uid is killed.
+  unprivileged uid (one of RUNNER_UIDS, no account, a different one for each grader
+  running at the same time) with rlimits on CPU time, memory, processes, file size and
+  open files. Where a private mount namespace can be made, every top-level folder but
+  the system's (SYSTEM_DIRS) is covered by an empty tmpfs in the runner's view (the
+  repository, /autograder, /root, /home, /tmp...), Python and its packages are
+  bind-mounted into the runner's folder, and that folder is put back at its own path;
+  otherwise the grader's source, the results folder, the data and the scratch folder are
+  made unreadable to others (chmod 700) while the runner exists. After each test every
+  process of that uid but the runner is killed; at the end, all of them.
 - "process" (not root, e.g. a staff laptop): same user, so the runner could read and
   write whatever the user can. It still gets its own session, the same rlimits, no
   environment of the grader's, and every process it leaves behind (double-forked,
