@@ -105,12 +105,16 @@ def locate(submission, scratch):
     if os.path.isfile(submission):
         base = _extract(submission, os.path.join(scratch, "unzipped"))
     elif os.path.isdir(submission):
-        base = submission
+        # a copy without symbolic links: a link in the upload could point at the grader's files
+        base = os.path.join(scratch, "copy")
+        shutil.copytree(submission, base, symlinks=True,
+                        ignore=lambda d, names: [n for n in names if os.path.islink(os.path.join(d, n))])
         zips = [f for f in sorted(os.listdir(base)) if f.lower().endswith(".zip")]
         if not set(os.listdir(base)) & ALL_SIGNS and zips:  # a zip uploaded inside the upload
-            base = os.path.join(scratch, "unzipped")
+            unzipped = os.path.join(scratch, "unzipped")
             for z in zips:
-                _extract(os.path.join(submission, z), base)
+                _extract(os.path.join(base, z), unzipped)
+            base = unzipped
     else:
         raise SubmissionError("there is no submission at %s" % submission)
     if not os.listdir(base):
@@ -119,11 +123,7 @@ def locate(submission, scratch):
     root = find_root(base)
     # the course's submit.py stores Part 2's configs as config/<name>: read them as configs/
     if os.path.isdir(os.path.join(root, "config")) and not os.path.exists(os.path.join(root, "configs")):
-        shutil.copytree(os.path.join(root, "config"), os.path.join(scratch, "configs-from-config"))
-        if root == submission:  # never change the upload itself: work on a copy
-            shutil.copytree(root, os.path.join(scratch, "copy"), symlinks=True)
-            root = os.path.join(scratch, "copy")
-        shutil.move(os.path.join(scratch, "configs-from-config"), os.path.join(root, "configs"))
+        shutil.copytree(os.path.join(root, "config"), os.path.join(root, "configs"))
     return root
 
 
