@@ -284,6 +284,23 @@ Conv2D.backward = _leak
             shutil.rmtree(os.path.dirname(results), ignore_errors=True)
 
 
+class TestLinksInTheUpload(H.ScoreChecks):
+    def test_links_are_dropped(self):
+        """Symbolic links in a folder upload (Gradescope unpacks zips itself) are never followed."""
+        with tempfile.TemporaryDirectory(prefix="grade-links-") as tmp:
+            sub = H.part1_submission(os.path.join(tmp, "sub"))
+            secret = os.path.join(H.AUTOGRADER, "gtests", "part1", "test_conv.py")
+            os.remove(os.path.join(sub, "modules", "relu.py"))
+            os.symlink(secret, os.path.join(sub, "modules", "relu.py"))
+            os.symlink(os.path.join(H.AUTOGRADER, "gtests"), os.path.join(sub, "modules", "gtests"))
+            r = H.run_grade(sub, tmp, max_seconds=H.QUICK)
+        self.assert_scores(r, ["ReLU."], "your submission has no modules/relu.py")
+        with open(secret) as f:
+            lines = [l.strip() for l in f if len(l.strip()) >= 30]
+        text = "\n".join(t["output"] for t in r["tests"]) + r["output"]
+        self.assertFalse([l for l in lines if l in text])
+
+
 class TestAttacksSameUser(AttackCase):
     """The fallback when the grader is not root: same user, own session, guard, subreaper."""
     isolation = "process"
