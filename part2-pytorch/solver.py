@@ -9,7 +9,8 @@ Every epoch trains on the whole training set and evaluates on the CIFAR-10 test 
 printing progress every 10 batches, then each class's accuracy and the top-1 accuracy
 ("* Prec @1"). At the end it prints the best top-1 accuracy and saves the best model's
 weights to checkpoints/<model name lower-cased>.pth (twolayernet.pth, vanillacnn.pth,
-mymodel.pth, resnet-32.pth).
+mymodel.pth, resnet-32.pth), unless better weights are there already: those are kept and
+a line says where this run's best went (train_utils.CheckpointKeeper).
 
 Your part is _compute_loss_update_params. The optional keys of this kit (speed, seeds,
 run records, other learning-rate schedules) are explained in train_utils.py.
@@ -162,30 +163,35 @@ class Solver(object):
         # this kit's extras: where the weights go, and runs/<run_name>/ records (resumable)
         folder = self.extras["checkpoint_dir"] or pathlib.Path(__file__).parent.resolve() / "checkpoints"
         self.checkpoint_path = os.path.join(str(folder), self.model_type.lower() + ".pth")
+        self.keeper = train_utils.CheckpointKeeper(self)
+        self.saved_path = None
         self.records = train_utils.RunRecords(self, self.extras["run_name"]) if self.extras["run_name"] else None
         self.start_epoch = self.records.load_state(self) if self.records and self.extras["resume"] else 0
 
     def train(self):
         """Train for all epochs (evaluating each), print the best result, save the best weights."""
-        for epoch in range(self.start_epoch, self.epochs):
-            start = time.time()
-            self._adjust_learning_rate(epoch)
-            train_loss, train_acc = self._train_step(epoch)
-            if not math.isfinite(train_loss):
-                raise FloatingPointError("the training loss became %s in epoch %d: lower the learning_rate "
-                                         "(or use warmup)" % (train_loss, epoch))
-            acc, cm = None, None
-            if (epoch + 1) % self.extras["test_every"] == 0 or epoch + 1 == self.epochs:
-                acc, cm = self._evaluate(epoch)
-                if acc > self.best:
-                    self.best = acc
-                    self.best_cm = cm
-                    self.best_model = copy.deepcopy(self.model)
-                    if self.records is not None:  # keep the best weights even if the run stops
-                        self.records.best_epoch = epoch + 1
-                        self._save_best_model()
-            if self.records is not None:
-                self.records.add_epoch(self, epoch, train_loss, train_acc, acc, time.time() - start)
+        try:
+            for epoch in range(self.start_epoch, self.epochs):
+                start = time.time()
+                self._adjust_learning_rate(epoch)
+                train_loss, train_acc = self._train_step(epoch)
+                if not math.isfinite(train_loss):
+                    raise train_utils.diverged(self, epoch, train_loss)
+                acc, cm = None, None
+                if (epoch + 1) % self.extras["test_every"] == 0 or epoch + 1 == self.epochs:
+                    acc, cm = self._evaluate(epoch)
+                    if acc > self.best:
+                        self.best = acc
+                        self.best_cm = cm
+                        self.best_model = copy.deepcopy(self.model)
+                        if self.records is not None:  # keep the best weights even if the run stops
+                            self.records.best_epoch = epoch + 1
+                            self._save_best_model()
+                if self.records is not None:
+                    self.records.add_epoch(self, epoch, train_loss, train_acc, acc, time.time() - start)
+        except (KeyboardInterrupt, FloatingPointError):
+            self._save_best_model()  # a stopped run keeps what its finished epochs learnt
+            raise
 
         print("Best Prec @1 Accuracy: {:.4f}".format(self.best))
         if self.best_cm is not None:
@@ -195,10 +201,10 @@ class Solver(object):
         self._save_best_model()
 
     def _save_best_model(self):
-        # CPU tensors (they load without map_location), written atomically
+        # CPU tensors (they load without map_location), written atomically; better weights
+        # already in checkpoint_path are kept (train_utils.CheckpointKeeper says where these go)
         if self.save_best and self.best_model is not None:
-            os.makedirs(os.path.dirname(self.checkpoint_path), exist_ok=True)
-            train_utils.atomic_save(train_utils.cpu_state_dict(self.best_model), self.checkpoint_path)
+            self.saved_path = self.keeper.save(self)
 
     def _train_step(self, epoch):
         """One pass over the training set; returns the average loss and accuracy."""

@@ -351,7 +351,7 @@ class TestBadInput(SolverTestCase):
         cases = [("model", "ResNet32", "model must be one of 'TwoLayerNet', 'VanillaCNN', 'MyModel', 'ResNet-32'"),
                  ("loss_type", "focal", "loss_type must be one of 'CE', 'Focal', got 'focal'"),
                  ("imbalance", "long-tailed", "imbalance must be one of 'regular', 'imbalance'"),
-                 ("schedule", "poly", "schedule must be one of course, step, cosine, linear")]
+                 ("schedule", "poly", "schedule must be one of 'course', 'step', 'cosine', 'linear'")]
         for key, value, message in cases:
             with self.subTest(key=key):
                 with self.assertRaises(ValueError) as cm:
@@ -359,9 +359,9 @@ class TestBadInput(SolverTestCase):
                 self.assertIn(message, str(cm.exception))
 
     def test_bad_values(self):
-        with self.assertRaisesRegex(ValueError, "learning_rate must be a number, got 'fast'"):
+        with self.assertRaisesRegex(ValueError, "learning_rate must be a number > 0, got the text 'fast'"):
             self.solver(learning_rate="fast")
-        with self.assertRaisesRegex(ValueError, "steps must be two epochs"):
+        with self.assertRaisesRegex(ValueError, "steps must be two whole epoch numbers"):
             self.solver(steps=[6])
         with self.assertRaisesRegex(ValueError, "label_smoothing works with loss_type 'CE' only"):
             self.solver(loss_type="Focal", label_smoothing=0.1)
