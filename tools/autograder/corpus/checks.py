@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from . import build
 
-PACKAGES = ("modules", "optimizer", "models", "losses", "solver", "data", "cs7643")
+PACKAGES = ("modules", "optimizer", "models", "losses", "solver", "train_utils", "data", "cs7643")
 
 
 @contextlib.contextmanager
@@ -36,7 +36,10 @@ def submission(entry):
         extra = [root]
         if entry["part"] == 2:  # solver.py imports the part's data/ and cs7643/
             extra.append(os.path.join(build.REPO, build.PARTS[2]["folder"]))
-        saved = list(sys.path)
+        saved_path = list(sys.path)
+        # Modules of these names that were imported before (e.g. by another test) are put
+        # back afterwards, so that the check leaves the process as it found it.
+        saved_modules = {k: m for k, m in sys.modules.items() if k.split(".")[0] in PACKAGES}
 
         def forget():
             for name in list(sys.modules):
@@ -47,8 +50,9 @@ def submission(entry):
         try:
             yield root
         finally:
-            sys.path[:] = saved
+            sys.path[:] = saved_path
             forget()
+            sys.modules.update(saved_modules)
 
 
 def close(a, b, rtol=1e-5, atol=1e-7):
