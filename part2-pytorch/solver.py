@@ -163,7 +163,7 @@ class Solver(object):
         # this kit's extras: where the weights go, and runs/<run_name>/ records (resumable)
         folder = self.extras["checkpoint_dir"] or pathlib.Path(__file__).parent.resolve() / "checkpoints"
         self.checkpoint_path = os.path.join(str(folder), self.model_type.lower() + ".pth")
-        self.keeper = train_utils.CheckpointKeeper(self)
+        self.keeper = train_utils.CheckpointKeeper()
         self.saved_path = None
         self.records = train_utils.RunRecords(self, self.extras["run_name"]) if self.extras["run_name"] else None
         self.start_epoch = self.records.load_state(self) if self.records and self.extras["resume"] else 0

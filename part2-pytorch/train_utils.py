@@ -511,10 +511,15 @@ def atomic_save(obj, path):
 
 
 def _write_json(obj, path):
+    """json.dump to a temporary file, then rename (as atomic_save)."""
     tmp = "%s.%d.tmp" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            json.dump(obj, f, indent=1)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def cpu_state_dict(model):
@@ -547,9 +552,10 @@ class CheckpointKeeper:
       damaged) cannot be compared: they are moved to <model>.previous.pth, and a line says so.
     """
 
-    def __init__(self, solver):
+    def __init__(self):
         self.writer = uuid.uuid4().hex  # this Solver's own records: it may rewrite them
         self.started = time.strftime("%Y%m%d-%H%M%S")
+        self.beside = None  # where this run's best go when they are not the best
         self.written = {}  # path -> sha256 of what this Solver wrote there
         self.told = set()
         self.last = None  # (the best model saved last, its accuracy, where)
@@ -585,7 +591,7 @@ class CheckpointKeeper:
                            % (_shown_path(path), kept, accuracy, source, _shown_path(target)))
                 return target
         self._write(weights, path)
-        self._record(solver, path, accuracy, solver.extras["run_name"])
+        self._record(solver, path, self.written[path], accuracy, solver.extras["run_name"])
         for old in [p for p in self.written if p != path]:  # this run's own lesser best, now superseded
             if os.path.exists(old) and _sha256(old) == self.written.pop(old):
                 os.remove(old)
@@ -603,7 +609,8 @@ class CheckpointKeeper:
         accuracy, why = measure(solver, path)
         if accuracy is None:
             return None, why
-        self._record(solver, path, accuracy, None, source="measured on the test set: it had no record", writer="")
+        self._record(solver, path, digest, accuracy, None, source="measured on the test set: it had no record",
+                     writer="")
         return accuracy, "measured on the test set: it had no record"
 
     @staticmethod
@@ -611,14 +618,15 @@ class CheckpointKeeper:
         try:
             with open(os.path.splitext(path)[0] + ".json") as f:
                 record = json.load(f)
-            float(record["test_accuracy"])
+            if not math.isfinite(float(record["test_accuracy"])):
+                return None
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: the weights are measured instead
-        return record if isinstance(record, dict) else None
+        return record
 
-    def _record(self, solver, path, accuracy, run_name, source=None, writer=None):
+    def _record(self, solver, path, digest, accuracy, run_name, source=None, writer=None):
         record = {"model": solver.model_type, "test_accuracy": accuracy, "run_name": run_name,
-                  "saved": time.strftime("%Y-%m-%d %H:%M:%S"), "sha256": _sha256(path),
+                  "saved": time.strftime("%Y-%m-%d %H:%M:%S"), "sha256": digest,
                   "writer": self.writer if writer is None else writer}
         if source:
             record["source"] = source
@@ -629,8 +637,9 @@ class CheckpointKeeper:
         if solver.records is not None:
             solver.records.claim(solver)
             return os.path.join(solver.records.dir, solver.model_type.lower() + ".pth")
-        base = os.path.splitext(solver.checkpoint_path)[0]
-        return "%s.%s.pth" % (base, self.started)
+        if self.beside is None:  # a new name, even for two runs started in the same second
+            self.beside = _free_name("%s.%s" % (os.path.splitext(solver.checkpoint_path)[0], self.started), ".pth")
+        return self.beside
 
     def _write(self, weights, path):
         self._guard(os.makedirs, os.path.dirname(path) or ".", exist_ok=True, what="make the folder of %s" % path)

@@ -169,6 +169,33 @@ class TestCheckpointIsNeverReplacedByAWorseOne(KeeperTestCase):
                 self.assertIn("so it was moved to %s; this run's best weights take its place" % aside, printed)
                 os.remove(self.record)
 
+    def test_run_that_overtakes_replaces_and_removes_its_file_beside(self):
+        self.run_solver(**WORSE)  # the graded file, then its record says 0.6
+        with open(self.record) as f:
+            record = json.load(f)
+        record["test_accuracy"] = 0.6
+        with open(self.record, "w") as f:
+            json.dump(record, f)
+        real = Solver._evaluate
+        scripted = iter([0.3, 0.5, 0.7])  # the run's test accuracies, epoch by epoch
+
+        def evaluate(this, epoch):
+            return next(scripted), real(this, epoch)[1]
+
+        beside = os.path.join(self.prefix, "runs", "climb", "twolayernet.pth")
+        with mock.patch.object(Solver, "_evaluate", evaluate):
+            s = self.solver(run_name="climb", **GOOD)
+            printed = self.train(s)
+        self.assertEqual(printed.count(" is kept: "), 1)  # said once, at epoch 0
+        self.assertIn("(test accuracy 0.6000 against 0.3000; ", printed)
+        self.assertFalse(os.path.exists(beside))  # superseded by the graded file
+        self.assertEqual(s.saved_path, self.ckpt)
+        for name, value in load(self.ckpt).items():
+            torch.testing.assert_close(value, s.best_model.state_dict()[name], rtol=0, atol=0)
+        with open(self.record) as f:
+            record = json.load(f)
+        self.assertEqual((record["test_accuracy"], record["run_name"]), (0.7, "climb"))
+
     def test_resumed_run_still_improves_its_own_checkpoint(self):
         kwargs = dict(run_name="crash", epochs=3, learning_rate=0.05, seed=1)
         real_step = Solver._train_step
