@@ -144,8 +144,24 @@ def isolation_mode(requested="auto"):
     if not hasattr(os, "fork"):
         return "process", False, "no fork()"
     can_ns = _in_child(_private_namespace)
-    return "user", can_ns, ("a dedicated uid, private mount namespace" if can_ns
-                            else "a dedicated uid, no mount namespace: paths made private by chmod")
+    if can_ns:
+        return "user", True, "a dedicated uid, private mount namespace"
+    # without a namespace the runner's uid must reach Python and its packages where they are
+    needed = [os.path.realpath(getattr(sys, "_base_executable", sys.executable))] + _grader_sys_path()
+
+    def reachable():
+        _drop_privileges(RUNNER_UIDS[-1])
+        for path in needed:
+            if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) or path == needed[0]
+                                              else 0)):
+                raise PermissionError(path)
+    if not _in_child(reachable):
+        if requested == "user":
+            raise RuntimeError("--isolation user: no mount namespace, and another uid cannot "
+                               "run this Python (%s)" % needed[0])
+        return "process", False, ("root, but no mount namespace and another uid cannot run this "
+                                  "Python: the student's code runs as root in its own session")
+    return "user", False, "a dedicated uid, no mount namespace: paths made private by chmod"
 
 
 def _set_subreaper():
