@@ -225,6 +225,8 @@ class TestUnreadableSubmissions(unittest.TestCase):
         self.assertEqual(len(r["tests"]), len(discover("1")))
         self.assertEqual(r["score"], sum(t["max_score"] for t in r["tests"]))
         self.assertNotIn("leaderboard", r)
+        self.assertIn("Graded as Part 1 (CNN from scratch) only; the upload also holds configs, "
+                      "solver.py of Part 2", r["output"])
 
 
 # ---------------------------------------------------------------- the zip, run like Gradescope

@@ -380,6 +380,12 @@ def grade(submission, results_path, part="auto", data_dir=None, max_seconds=None
             guard = sandbox.Guard(folders=watched, files=[results_path] + data_files,
                                   blame=(mode == "process"))
             entries, summary, board = grade_part(p, root, runner, guard, max_seconds, log)
+            other = "2" if p == "1" else "1"
+            stray = sorted(set(os.listdir(root)) & set(PARTS[other]["signs"]))
+            if stray:
+                summary.insert(1, "Graded as %s only; the upload also holds %s of %s, which this "
+                               "assignment ignores (upload that part to its own assignment)."
+                               % (PARTS[p]["title"], ", ".join(stray), PARTS[other]["title"]))
             if p == "2":
                 if not any(e["name"] == "MyModel accuracy" for e in board):
                     summary.append("Leaderboard: no MyModel accuracy (the checkpoint could not be "
