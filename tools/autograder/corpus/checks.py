@@ -71,7 +71,7 @@ def case(results, name, fn):
             ok = fn()
         detail = "" if ok else "wrong values or shape"
     except Exception as e:  # noqa: BLE001 -- student-like code may raise anything
-        ok, detail = False, "%s: %s" % (type(e).__name__, str(e)[:80])
+        ok, detail = False, "%s: %s" % (type(e).__name__, " ".join(str(e).split())[:80])
     results.append((name, bool(ok), detail))
 
 

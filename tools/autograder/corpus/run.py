@@ -133,7 +133,7 @@ def table(verdicts, records):
             state = "XFAIL" if v["problems"] else "XPASS"
         else:
             state = "FAIL" if v["problems"] else "ok"
-        rows.append((r["id"], str(r["part"]), r["kind"], "/".join(r["unit"]),
+        rows.append((r["id"], str(r["part"]), r["kind"], " + ".join(r["unit"]),
                      "-" if r["expected"] is None else "%g" % r["expected"],
                      "%g / %g" % (v["got"], v["total"]), state))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
