@@ -539,7 +539,7 @@ class CheckpointKeeper:
     """Saves the Solver's best weights to checkpoints/<model>.pth without ever losing better ones.
 
     The course's tests grade checkpoints/<model>.pth, so it must hold the best weights the
-    user has trained, whatever run trained them. Beside it, <model>.json records their test
+    user has trained, whatever run trained them. Beside it, <model>.pth.json records their test
     accuracy, the run that trained them and their sha256 (the record is believed only for
     that very file). A run saves there only weights that are better (a higher test
     accuracy), or when asked to (overwrite=True). Otherwise:
@@ -585,10 +585,10 @@ class CheckpointKeeper:
             elif not accuracy > kept:
                 target = self._beside(solver)
                 self._write(weights, target)
-                self._tell("%s is kept: its weights are better than this run's best so far (test accuracy %.4f "
-                           "against %.4f; %s). This run's best weights go to %s; to replace the kept ones, copy "
-                           "that file over it, or train with overwrite: true (--overwrite)"
-                           % (_shown_path(path), kept, accuracy, source, _shown_path(target)))
+                self._tell("%s is kept: this run's best so far does not beat it (test accuracy %.4f against %.4f "
+                           "there, %s). This run's best weights go to %s; to replace the kept ones, copy that file "
+                           "over it, or train with overwrite: true (--overwrite)"
+                           % (_shown_path(path), accuracy, kept, source, _shown_path(target)))
                 return target
         self._write(weights, path)
         self._record(solver, path, self.written[path], accuracy, solver.extras["run_name"])
@@ -604,8 +604,10 @@ class CheckpointKeeper:
         if record is not None and record.get("sha256") == digest:
             if record.get("writer") == self.writer:
                 return -math.inf, "this run's"  # this Solver's own earlier best
-            run = record.get("run_name")
-            return float(record["test_accuracy"]), ("trained by run %s" % run if run else record.get("source", ""))
+            run, saved = record.get("run_name"), record.get("saved", "?")
+            source = record.get("source") or ("trained by run %s, saved %s" % (run, saved) if run else
+                                              "trained by a run without run_name, saved %s" % saved)
+            return float(record["test_accuracy"]), source
         accuracy, why = measure(solver, path)
         if accuracy is None:
             return None, why
@@ -616,7 +618,7 @@ class CheckpointKeeper:
     @staticmethod
     def _read_record(path):
         try:
-            with open(os.path.splitext(path)[0] + ".json") as f:
+            with open(path + ".json") as f:
                 record = json.load(f)
             if not math.isfinite(float(record["test_accuracy"])):
                 return None
@@ -630,7 +632,7 @@ class CheckpointKeeper:
                   "writer": self.writer if writer is None else writer}
         if source:
             record["source"] = source
-        json_path = os.path.splitext(path)[0] + ".json"
+        json_path = path + ".json"
         self._guard(_write_json, record, json_path, what="write %s" % json_path)
 
     def _beside(self, solver):

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import unittest
 from unittest import mock
@@ -53,7 +54,7 @@ class KeeperTestCase(SolverTestCase):
     def setUp(self):
         super().setUp()
         self.ckpt = os.path.join(self.prefix, "checkpoints", "twolayernet.pth")
-        self.record = os.path.join(self.prefix, "checkpoints", "twolayernet.json")
+        self.record = os.path.join(self.prefix, "checkpoints", "twolayernet.pth.json")
 
     def run_solver(self, **kwargs):
         """Build and train; returns (solver, everything printed while training)."""
@@ -73,10 +74,10 @@ class TestCheckpointIsNeverReplacedByAWorseOne(KeeperTestCase):
         beside = os.path.join(self.prefix, "runs", "try", "twolayernet.pth")
         self.assertEqual(worse.saved_path, beside)
         self.assertAlmostEqual(accuracy_of(load(beside), self.prefix), worse.best, places=5)
-        self.assertIn("%s is kept: its weights are better than this run's best so far (test accuracy %.4f "
-                      "against %.4f; trained by run long). This run's best weights go to %s; to replace the kept "
-                      "ones, copy that file over it, or train with overwrite: true (--overwrite)"
-                      % (self.ckpt, good.best, worse.best, beside), printed)
+        self.assertRegex(printed, r"%s is kept: this run's best so far does not beat it \(test accuracy %.4f against "
+                         r"%.4f there, trained by run long, saved \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)\. This run's best "
+                         r"weights go to %s; to replace the kept ones, copy that file over it, or train with "
+                         r"overwrite: true \(--overwrite\)\n" % (re.escape(self.ckpt), worse.best, good.best, re.escape(beside)))
         with open(self.record) as f:
             record = json.load(f)
         self.assertEqual((record["run_name"], record["model"]), ("long", "TwoLayerNet"))
@@ -187,7 +188,8 @@ class TestCheckpointIsNeverReplacedByAWorseOne(KeeperTestCase):
             s = self.solver(run_name="climb", **GOOD)
             printed = self.train(s)
         self.assertEqual(printed.count(" is kept: "), 1)  # said once, at epoch 0
-        self.assertIn("(test accuracy 0.6000 against 0.3000; ", printed)
+        self.assertIn("(test accuracy 0.3000 against 0.6000 there, trained by a run without run_name, saved ",
+                      printed)
         self.assertFalse(os.path.exists(beside))  # superseded by the graded file
         self.assertEqual(s.saved_path, self.ckpt)
         for name, value in load(self.ckpt).items():
