@@ -50,7 +50,7 @@ TOP_FILES = [("environment.yaml", True), ("requirements.txt", True),
 # Never shipped, wherever they appear inside an included folder.
 NEVER = ["__pycache__", "*.pyc", ".ipynb_checkpoints", "*.executed.ipynb", ".pytest_cache",
          "cifar-10-batches-py", "cifar-10-python.tar.gz", ".cifar10-*", "*.zip",
-         "*.pth", "*.pt", "*.ckpt", "staff_tests", "*.tmp", ".DS_Store"]
+         "*.pth", "*.pth.json", "*.pt", "*.ckpt", "staff_tests", "*.tmp", ".DS_Store"]
 
 
 class ReleaseError(RuntimeError):
