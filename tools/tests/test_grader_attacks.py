@@ -256,6 +256,29 @@ Conv2D.backward = _leak
             if len(line.strip()) >= 30:
                 self.assertNotIn(line.strip(), text)
 
+    def test_no_network(self):
+        """The runner has no network, not even the grader machine's loopback."""
+        import socket
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(5)
+        port = server.getsockname()[1]
+        try:
+            r = self.grade_cli(self.submission("""
+import socket as _socket
+_connected = False
+try:
+    _socket.create_connection(("127.0.0.1", %d), timeout=2).close()
+    _connected = True
+except OSError:
+    pass
+if _connected:
+    raise RuntimeError("the network is reachable")
+""" % port))
+        finally:
+            server.close()
+        self.assert_honest(r)
+
     def test_two_graders_share_a_results_folder(self):
         """Two graders side by side, one results folder: both honest, nobody's file touched."""
         other = os.path.join(self.results_dir, "someone-elses.txt")

@@ -56,7 +56,8 @@ PART1_BLOCKED = ["torch", "torchvision", "tensorflow", "jax", "scipy", "sklearn"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "cifar-10-batches-py", "__MACOSX")
 
 _libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNS, MS_REC, MS_PRIVATE, MS_BIND = 0x00020000, 0x4000, 1 << 18, 4096
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_REC, MS_PRIVATE, MS_BIND = 0x4000, 1 << 18, 4096
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -462,6 +463,8 @@ class Runner:
             if self.mode == "user":
                 if self.can_ns:
                     _private_namespace()
+                    # no network either, where the kernel allows a private network namespace
+                    _libc.unshare(CLONE_NEWNET)
                     for src, dst in binds:  # Python and its packages, seen from the work folder
                         _mount(src, dst, None, MS_BIND | MS_REC)
                     # Then an empty tmpfs over every top-level folder but the system's own (and
