@@ -21,7 +21,8 @@ help:
 	@echo "make bench       speed benchmarks on an idle machine; their tables go into the READMEs"
 	@echo "make submission  build both parts' Gradescope zips"
 	@echo "make starter     the student starter kit (dist/starter/)"
-	@echo "make autograder  the Gradescope autograder (dist/autograder.zip); make grade SUBMISSION=x.zip"
+	@echo "make autograder  the Gradescope autograders (dist/autograder_part1.zip, _part2.zip, autograder.zip)"
+	@echo "make grade SUBMISSION=x.zip [PART=1|2]  grade one upload locally, as Gradescope would"
 	@echo "make report      report_template.pptx and the filled reference report (dist/report/)"
 	@echo "make study       run or continue the long-tailed study; make results: its tables and plots"
 
