@@ -28,6 +28,7 @@ import torchvision  # noqa: F401  (the datasets are torchvision's CIFAR10, see d
 import torchvision.transforms as transforms
 from torch.utils.data import DataLoader
 
+import config
 import train_utils
 from data import CIFAR10, Imbalanced_CIFAR10
 from losses import FocalLoss, reweight
@@ -67,7 +68,8 @@ class Solver(object):
     - beta=0.9999, gamma=1.0: the focal loss's class weights (reweight) and focusing term
     - steps=[6, 8], epochs=10, warmup=0: see _adjust_learning_rate
     - save_best=True: save the best model's weights to checkpoints/
-    Optional keys of this kit: see train_utils.py. Other keys are ignored (with a warning).
+    Optional keys of this kit: see train_utils.py; the defaults and checks of all keys are in
+    config.py. Other keys are ignored (with a warning).
     """
 
     def __init__(self, **kwargs):
@@ -86,9 +88,9 @@ class Solver(object):
         self.epochs = kwargs.pop("epochs", 10)
         self.warmup = kwargs.pop("warmup", 0)
         self.save_best = kwargs.pop("save_best", True)
-        # this kit's optional keys (train_utils.py), and a clear error for a bad value
-        self.extras = train_utils.pop_extras(kwargs)
-        train_utils.check_solver(self)
+        # this kit's optional keys (train_utils.py), and a clear error for a bad value (config.py)
+        self.extras = config.pop_extras(kwargs)
+        config.check_solver(self)
         seed = self.extras["seed"]
         if seed is not None:  # the same config then gives the same run
             torch.manual_seed(seed)
@@ -148,8 +150,10 @@ class Solver(object):
 
         if self.loss_type == "CE":
             self.criterion = nn.CrossEntropyLoss(label_smoothing=self.extras["label_smoothing"])
-        else:
+        elif self.loss_type == "Focal":
             self.criterion = FocalLoss(weight=per_cls_weights, gamma=self.gamma)
+        else:  # a loss type that the config's loss_module registered (config.LOSSES)
+            self.criterion = config.LOSSES[self.loss_type](self, cls_num_list)
         self.criterion.to(self.device)
 
         self.optimizer = torch.optim.SGD(self.model.parameters(), self.lr, momentum=self.momentum,

@@ -34,16 +34,16 @@ What is here, and which optional Solver keyword (config key) turns it on:
   saves its best beside it and says where), and a fresh run keeps an earlier run's
   files in runs/<run_name>/ (moved to runs/<run_name>/previous/). overwrite=True
   replaces both.
+- loss_module=None: a module (e.g. my_losses for my_losses.py beside solver.py) that adds
+  loss types with config.register_loss; loss_type can then name one of them.
 
-Bad settings raise SolverError before any data is loaded, with a one-line message naming
-the key, what was expected and the fix; the command line prints such errors without a
-traceback (--debug shows it).
+The defaults and checks of every key are in config.py: bad settings raise SolverError
+before any data is loaded, with a one-line message naming the key, what was expected and
+the fix; the command line prints such errors without a traceback (--debug shows it).
 """
 import argparse
 import copy
 import csv
-import difflib
-import glob
 import hashlib
 import json
 import math
@@ -59,231 +59,18 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from config import SolverError, load_config, yaml_problem  # the config contract (config.py)
+
 MEAN = (0.4914, 0.4822, 0.4465)  # the course's Normalize constants
 STD = (0.2023, 0.1994, 0.2010)
 NUM_CLASSES = 10
 
-EXTRA_DEFAULTS = {
-    "seed": 0, "fast_data": True, "amp": False, "channels_last": False,
-    "label_smoothing": 0.0, "nesterov": False, "schedule": "course", "lr_decay": 0.1,
-    "crop_padding": 4, "test_every": 1, "run_name": None, "resume": False,
-    "checkpoint_dir": None, "test_root": None, "overwrite": False,
-}
 HERE = os.path.dirname(os.path.abspath(__file__))
-COURSE_KEYS = ("path_prefix", "imbalance", "batch_size", "model", "device", "loss_type",
-               "learning_rate", "momentum", "reg", "beta", "gamma", "steps", "epochs",
-               "warmup", "save_best")
-CHOICES = {
-    "model_type": ("TwoLayerNet", "VanillaCNN", "MyModel", "ResNet-32"),
-    "imbalance": ("regular", "imbalance"),
-    "loss_type": ("CE", "Focal"),
-}
-SCHEDULES = ("course", "step", "cosine", "linear")
 CSV_COLUMNS = (["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc"]
                + ["class_acc_%d" % c for c in range(NUM_CLASSES)] + ["seconds"])
 
 
-# ------------------------------------------------------------------ configuration
-class SolverError(ValueError):
-    """Bad input or a fault the user can fix: a setting, a config file, a saved run, a full disk.
-
-    The message is one line: it names the input, says what was expected and how to fix it.
-    The command line prints it without a traceback (--debug shows one).
-    """
-
-
-# the course's keys and defaults (ORIGINAL_KIT.md 4a), used in the messages' examples
-COURSE_DEFAULTS = {
-    "path_prefix": ".", "imbalance": "regular", "batch_size": 128, "model": "TwoLayerNet",
-    "device": "cpu", "loss_type": "CE", "learning_rate": 0.0001, "momentum": 0.9, "reg": 0.0005,
-    "beta": 0.9999, "gamma": 1.0, "steps": [6, 8], "epochs": 10, "warmup": 0, "save_best": True,
-}
-# numeric keys: (Solver attribute or None for this kit's keys, whole number?, valid?, what is expected)
-NUMBERS = {
-    "learning_rate": ("lr", False, lambda v: v > 0, "a number > 0"),
-    "momentum": ("momentum", False, lambda v: 0 <= v < 1, "a number from 0 to 1 (1 excluded)"),
-    "reg": ("reg", False, lambda v: v >= 0, "a number >= 0"),
-    "beta": ("beta", False, lambda v: 0 <= v < 1, "a number from 0 to 1 (1 excluded)"),
-    "gamma": ("gamma", False, lambda v: v >= 0, "a number >= 0"),
-    "batch_size": ("batch_size", True, lambda v: v >= 1, "a whole number >= 1"),
-    "epochs": ("epochs", True, lambda v: v >= 1, "a whole number >= 1"),
-    "warmup": ("warmup", True, lambda v: v >= 0, "a whole number >= 0"),
-    "label_smoothing": (None, False, lambda v: 0 <= v < 1, "a number from 0 to 1 (1 excluded)"),
-    "lr_decay": (None, False, lambda v: v > 0, "a number > 0"),
-    "crop_padding": (None, True, lambda v: 0 <= v <= 16, "a whole number of pixels from 0 to 16"),
-    "test_every": (None, True, lambda v: v >= 1, "a whole number >= 1"),
-    "seed": (None, True, lambda v: v >= 0, "a whole number >= 0, or null (no seeding)"),
-}
-BOOLEANS = ("save_best", "fast_data", "amp", "channels_last", "nesterov", "resume", "overwrite")
-DEVICES = "'cpu', 'cuda' (or 'cuda:0', 'cuda:1', ...) or 'mps'"
-
-
-def _shown(value):
-    """A value as the user wrote it, in YAML's terms: the text 'x', the list [6, 'x'], null."""
-    if value is None:
-        return "null (an empty value)"
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "the text %r" % value
-    if isinstance(value, (list, tuple)):
-        return "the list %r" % (list(value),)
-    if isinstance(value, dict):
-        return "a section %r" % (value,)
-    return repr(value)
-
-
-def _example(key):
-    """`key: value` with the key's default, as a config line."""
-    value = dict(COURSE_DEFAULTS, **EXTRA_DEFAULTS).get(key)
-    if isinstance(value, bool):
-        return "%s: %s" % (key, "true" if value else "false")
-    return "%s: %s" % (key, "null" if value is None else value)
-
-
-def as_bool(key, value):
-    """true/false as YAML reads them; anything else (a quoted "False" is true in Python!) is an error."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    word = str(value).strip().lower()
-    fix = "false" if word in ("false", "no", "off", "0") else "true" if word in ("true", "yes", "on", "1") \
-        else "true or false"
-    quoted = " (quoted, so YAML reads it as text)" if isinstance(value, str) else ""
-    raise SolverError("%s must be true or false, got %s%s; write %s: %s, without quotes"
-                      % (key, _shown(value), quoted, key, fix))
-
-
-def as_number(key, value):
-    """The number a config gives for `key` (NUMBERS), converted; YAML reads 1e-4 (no dot) as text."""
-    _, whole, valid, expected = NUMBERS[key]
-    error = SolverError("%s must be %s, got %s; write e.g. %s" % (key, expected, _shown(value), _example(key)))
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, str, np.number)):
-        raise error
-    try:
-        number = float(value)
-    except ValueError:
-        raise error from None
-    if not math.isfinite(number) or (whole and number != int(number)) or not valid(number):
-        raise error
-    return int(number) if whole else number
-
-
-def as_choice(key, value, valid):
-    """One of the `valid` texts; otherwise the list of them and the closest one."""
-    if isinstance(value, str) and value in valid:
-        return value
-    text = value if isinstance(value, str) else str(value)
-    close = [v for v in valid if v.lower() == text.lower()] or difflib.get_close_matches(text, valid, n=1)
-    fix = "write %s: %s" % (key, close[0]) if close else "write e.g. %s: %s" % (key, valid[0])
-    raise SolverError("%s must be one of %s, got %r; %s" % (key, ", ".join(map(repr, valid)), value, fix))
-
-
-def as_folder(key, value, optional=True):
-    """A folder path (text), or None where the key is optional."""
-    if value is None and optional:
-        return None
-    if not isinstance(value, (str, os.PathLike)) or str(value) == "":
-        raise SolverError("%s must be a folder path, got %s; write e.g. %s: %s"
-                          % (key, _shown(value), key, "." if key == "path_prefix" else "my_folder"))
-    if os.path.exists(value) and not os.path.isdir(value):
-        raise SolverError("%s is %s, a file, not a folder; give a folder (or remove the file)" % (key, value))
-    return value
-
-
-def check_device(value):
-    """The device must parse and exist here: the error comes before the data is loaded, not after."""
-    if not isinstance(value, (str, torch.device)):
-        raise SolverError("device must be %s, got %s; write e.g. device: cpu" % (DEVICES, _shown(value)))
-    try:
-        device = torch.device(value)
-    except RuntimeError:
-        raise SolverError("device must be %s, got %r; write e.g. device: cpu (or --device cpu)"
-                          % (DEVICES, value)) from None
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise SolverError("device %r needs an NVIDIA GPU, but PyTorch finds none on this machine "
-                              "(torch.cuda.is_available() is False); use --device cpu (config: device: cpu), "
-                              "or on Colab choose a GPU runtime (Runtime > Change runtime type)" % (value,))
-        if device.index is not None and device.index >= torch.cuda.device_count():
-            raise SolverError("device %r: this machine has %d CUDA GPU(s), numbered from 0; write e.g. "
-                              "device: cuda:0" % (value, torch.cuda.device_count()))
-    elif device.type == "mps":
-        if not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-            raise SolverError("device 'mps' needs an Apple-silicon Mac with PyTorch's MPS support, which this "
-                              "machine lacks (torch.backends.mps.is_available() is False); use --device cpu")
-    elif device.type != "cpu":
-        raise SolverError("device must be %s, got %r; write e.g. device: cpu" % (DEVICES, value))
-    return value
-
-
-def pop_extras(kwargs):
-    """Remove this kit's optional keys from `kwargs` (what the Solver left); return them, checked.
-
-    A key that is neither the course's nor ours is ignored as the course does, but with
-    a warning naming the closest valid key (a typo in a config otherwise goes unnoticed).
-    """
-    extras = {key: kwargs.pop(key, default) for key, default in EXTRA_DEFAULTS.items()}
-    for key in kwargs:
-        if key != "description":
-            close = difflib.get_close_matches(str(key), COURSE_KEYS + tuple(EXTRA_DEFAULTS), n=1)
-            warnings.warn("Solver ignores the unknown key %r%s" % (key, " (did you mean %r?)" % close[0]
-                                                                    if close else ""), stacklevel=3)
-    for key in BOOLEANS:
-        if key in extras:
-            extras[key] = as_bool(key, extras[key])
-    for key in ("label_smoothing", "lr_decay", "crop_padding", "test_every"):
-        extras[key] = as_number(key, extras[key])
-    if extras["seed"] is not None:
-        extras["seed"] = as_number("seed", extras["seed"])
-    extras["schedule"] = as_choice("schedule", extras["schedule"], SCHEDULES)
-    extras["checkpoint_dir"] = as_folder("checkpoint_dir", extras["checkpoint_dir"])
-    extras["test_root"] = as_folder("test_root", extras["test_root"])
-    name = extras["run_name"]
-    if name is not None and (not isinstance(name, str) or name in ("", ".", "..") or "/" in name
-                             or os.sep in name):
-        raise SolverError("run_name must be a folder name (text without '/'), got %s; write "
-                          "e.g. run_name: my_run" % _shown(name))
-    if extras["resume"] and name is None:
-        raise SolverError("resume=True needs a run_name (the run folder to continue from); add e.g. "
-                          "run_name: my_run (the command line uses the config file's name)")
-    return extras
-
-
-def check_solver(solver):
-    """Check and convert the course's settings of a Solver (and the keys that go together).
-
-    Raises SolverError naming the key, what was expected and what was given, before any
-    data is loaded.
-    """
-    solver.model_type = as_choice("model", solver.model_type, CHOICES["model_type"])
-    solver.imbalance = as_choice("imbalance", solver.imbalance, CHOICES["imbalance"])
-    solver.loss_type = as_choice("loss_type", solver.loss_type, CHOICES["loss_type"])
-    for key, (attr, _, _, _) in NUMBERS.items():
-        if attr is not None:
-            setattr(solver, attr, as_number(key, getattr(solver, attr)))
-    solver.save_best = as_bool("save_best", solver.save_best)
-    solver.path_prefix = as_folder("path_prefix", solver.path_prefix, optional=False)
-    solver.device = check_device(solver.device)
-    steps = solver.steps
-    error = SolverError("steps must be two whole epoch numbers [first, second] with first <= second, got %s; "
-                        "write e.g. steps: [6, 8]" % _shown(steps))
-    if not (isinstance(steps, (list, tuple)) and len(steps) == 2):
-        raise error
-    try:
-        steps = [as_number("warmup", s) for s in steps]  # whole numbers >= 0, as warmup
-    except SolverError:
-        raise error from None
-    if steps[0] > steps[1]:
-        raise error
-    solver.steps = steps
-    if solver.extras["label_smoothing"] and solver.loss_type != "CE":
-        raise SolverError("label_smoothing works with loss_type 'CE' only, got loss_type %r; remove "
-                          "label_smoothing or write loss_type: CE" % solver.loss_type)
-    if solver.extras["nesterov"] and solver.momentum == 0:
-        raise SolverError("nesterov: true needs momentum > 0, got momentum 0; write e.g. momentum: 0.9, "
-                          "or nesterov: false")
-
-
+# ------------------------------------------------------------------ the student's code
 def check_model(model):
     """A model without parameters is a model whose __init__ is still to be written."""
     if not any(True for _ in model.parameters()):
@@ -297,68 +84,6 @@ def check_step(output, loss):
         raise NotImplementedError("Solver._compute_loss_update_params returned (%s, %s); it must return the "
                                   "batch's output scores and its loss, both tensors: complete it in solver.py"
                                   % (type(output).__name__, type(loss).__name__))
-
-
-def _configs_here():
-    found = sorted(glob.glob(os.path.join("configs", "*.yaml")))
-    if found:
-        return "; the configs here are " + ", ".join(found)
-    return " (run from the part2-pytorch folder, where configs/ is, or give the file's full path)"
-
-
-def _yaml_problem(error):
-    """Where and what, in one line, from a PyYAML error."""
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).strip().splitlines()[0]
-    return "line %d, column %d: %s" % (mark.line + 1, mark.column + 1, problem) if mark else problem
-
-
-def load_config(path):
-    """Read a YAML config and flatten its sections (Train, network, data, loss) into Solver kwargs.
-
-    As the course's notebook does, a `description` key is skipped (an empty section too).
-    Raises SolverError, naming the file and the fix, if the file is missing, unreadable or
-    not YAML, if its top level is not sections of `key: value` lines, or if a key appears
-    in two sections.
-    """
-    import yaml
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
-    except FileNotFoundError:
-        raise SolverError("config file %s not found%s" % (path, _configs_here())) from None
-    except IsADirectoryError:
-        raise SolverError("%s is a folder; give a config file such as configs/config_twolayer.yaml" % path) from None
-    except OSError as e:
-        raise SolverError("config file %s cannot be read (%s); check that it is a readable file"
-                          % (path, e.strerror or e)) from None
-    except UnicodeDecodeError:
-        raise SolverError("%s is not a text file; a config is YAML text such as configs/config_twolayer.yaml"
-                          % path) from None
-    except yaml.YAMLError as e:
-        raise SolverError("%s is not valid YAML (%s); fix that line: sections (Train:, network:, ...) hold "
-                          "`key: value` lines indented by two spaces" % (path, _yaml_problem(e))) from None
-    sections = "sections (Train:, network:, data:, loss:) of `key: value` lines, as configs/config_twolayer.yaml"
-    if raw is None:
-        raise SolverError("%s is empty; a config holds %s does" % (path, sections))
-    if not isinstance(raw, dict):
-        top = "a list (lines starting with '- ')" if isinstance(raw, list) else _shown(raw)
-        raise SolverError("%s must hold %s does, but its top level is %s; write it like that file"
-                          % (path, sections, top))
-    kwargs = {}
-    for section, values in raw.items():
-        if section == "description" or values is None:
-            continue
-        if not isinstance(values, dict):
-            raise SolverError("%s: the top-level key %r holds %s, not a section of `key: value` lines; indent it "
-                              "under a section such as Train:" % (path, section, _shown(values)))
-        for key, value in values.items():
-            if key == "description":
-                continue
-            if key in kwargs:
-                raise SolverError("%s: key %r appears in two sections; keep only one" % (path, key))
-            kwargs[key] = value
-    return kwargs
 
 
 # ------------------------------------------------------------------ batches
@@ -888,7 +613,7 @@ def _train(solver_class, args, parser, run):
             kwargs[key.strip()] = yaml.safe_load(value)
         except yaml.YAMLError as e:
             raise SolverError("--set %s: the value is not valid YAML (%s); write e.g. --set steps=[6,8]"
-                              % (item, _yaml_problem(e))) from None
+                              % (item, yaml_problem(e))) from None
     if args.device:
         kwargs["device"] = args.device
     if args.resume:

@@ -8,30 +8,30 @@ Cui et al. (CVPR 2019) get their best long-tailed CIFAR-10 result (74.57% at fac
 
 averaged over the batch, with w = reweight(class counts, beta). The course, and this
 kit's graded losses/focal_loss.py, use the softmax version instead (one term per
-sample, p_y from a softmax). This script trains a Solver config with the sigmoid
-version so the two can be compared under the same schedule and seed.
+sample, p_y from a softmax). This module registers the sigmoid version as the loss type
+"SigmoidFocal" (config.register_loss), so the two can be compared under the same schedule
+and seed. A config uses it with
+
+    loss:
+      loss_type: SigmoidFocal
+      loss_module: experiments.sigmoid_focal
+
+and trains as any other: python -m solver --config experiments/configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml --resume
 
 As in the paper, the classifier's biases start at -log((1 - pi) / pi) with pi = 0.1:
 every sigmoid starts near 0.1 rather than 0.5, so the C - 1 "not this class" terms
 do not dominate the first updates.
 
-    python -m experiments.sigmoid_focal --config experiments/configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml [--resume]
-
-The config is an ordinary Solver config except for `loss_type: SigmoidFocal`; data,
-schedule and records (runs/<config name>/metrics.csv, ...) are the Solver's.
 Staff-only: not part of the student kit (tools/release ships no experiments/).
 """
-import argparse
 import math
-import os
-import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from solver import Solver
-from train_utils import load_config
+import config
+from losses import reweight
 
 LOSS_TYPE = "SigmoidFocal"
 PRIOR = 0.1  # the paper's pi: the probability every sigmoid starts at
@@ -68,45 +68,22 @@ class SigmoidFocalLoss(nn.Module):
         return (self.weight.to(z.dtype)[target] * per_sample).mean()
 
 
-def focal_kwargs(kwargs):
-    """The Solver kwargs of a SigmoidFocal config: the same, as loss_type "Focal" (the Solver
-    then checks beta and gamma and computes the class-balanced weights)."""
-    if kwargs.get("loss_type") != LOSS_TYPE:
-        raise ValueError("this script trains loss_type %r configs, got %r; train the others with "
-                         "python -m solver" % (LOSS_TYPE, kwargs.get("loss_type")))
-    return dict(kwargs, loss_type="Focal")
+def build(solver, cls_num_list):
+    """The Solver's criterion for loss_type SigmoidFocal (config.register_loss's build).
 
-
-def build_solver(kwargs):
-    """A Solver for a SigmoidFocal config: the Focal Solver with the loss and the biases swapped."""
-    solver = Solver(**focal_kwargs(kwargs))
-    solver.criterion = SigmoidFocalLoss(solver.criterion.weight, gamma=solver.gamma).to(solver.device)
-    solver.loss_type = LOSS_TYPE
-    # the classifier: the model's last nn.Linear (a resumed run, start_epoch > 0, already
-    # holds its trained bias: leave it)
+    The weights are the class-balanced ones of the training set's class counts
+    (reweight, the config's beta), as the softmax focal loss gets; the classifier (the
+    model's last nn.Linear) starts at the prior. A resumed run then restores its trained
+    bias, as it restores every weight.
+    """
     linears = [m for m in solver.model.modules() if isinstance(m, nn.Linear)]
     if not linears or linears[-1].bias is None:
-        raise ValueError("%s has no final nn.Linear with a bias to start at the prior; "
-                         "use a model that has one, such as ResNet-32" % solver.model_type)
-    if solver.start_epoch == 0:
-        with torch.no_grad():
-            linears[-1].bias.fill_(-math.log((1 - PRIOR) / PRIOR))
-    return solver
+        raise config.SolverError("loss_type %s needs a model whose last layer is an nn.Linear with a bias "
+                                 "(it starts at the prior); %s has none: use e.g. model: ResNet-32"
+                                 % (LOSS_TYPE, solver.model_type))
+    with torch.no_grad():
+        linears[-1].bias.fill_(-math.log((1 - PRIOR) / PRIOR))
+    return SigmoidFocalLoss(reweight(cls_num_list, beta=solver.beta), gamma=solver.gamma)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description="Train a Solver config with the CB sigmoid focal loss.")
-    p.add_argument("--config", required=True, help="a config with loss_type: SigmoidFocal")
-    p.add_argument("--resume", action="store_true", help="continue from runs/<config name>/last.pth")
-    args = p.parse_args(argv)
-    kwargs = load_config(args.config)
-    kwargs.setdefault("run_name", os.path.splitext(os.path.basename(args.config))[0])
-    if args.resume:
-        kwargs["resume"] = True
-    solver = build_solver(kwargs)
-    solver.train()  # prints the course's progress lines and the best accuracy
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+config.register_loss(LOSS_TYPE, build)

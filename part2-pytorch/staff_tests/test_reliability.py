@@ -20,6 +20,7 @@ import torchvision.transforms as transforms
 
 from staff_tests.synthetic import solver_kwargs, temp_prefix
 from staff_tests.test_solver import FAST, NORMALIZE, SolverTestCase, quietly
+import config
 import solver as solver_module
 import train_utils
 from models import TwoLayerNet
@@ -356,7 +357,7 @@ class TestSettingsSayWhatToDo(SolverTestCase):
 
         with mock.patch.object(solver_module, "CIFAR10", no_data), \
                 mock.patch.object(solver_module, "Imbalanced_CIFAR10", no_data):
-            with self.assertRaises(train_utils.SolverError) as cm:
+            with self.assertRaises(config.SolverError) as cm:
                 quietly(Solver, **kwargs)
         self.assertIsInstance(cm.exception, ValueError)
         self.assertEqual(str(cm.exception), message)
@@ -423,7 +424,7 @@ class TestSettingsSayWhatToDo(SolverTestCase):
     def test_steps(self):
         for steps in ([6, "x"], [6], "6, 8", None, [8, 6], [6.5, 8], [-1, 8], [6, [8]]):
             with self.subTest(steps=steps):
-                with self.assertRaises(train_utils.SolverError) as cm:
+                with self.assertRaises(config.SolverError) as cm:
                     self.solver(steps=steps)
                 self.assertRegex(str(cm.exception), r"^steps must be two whole epoch numbers \[first, second\] with "
                                  r"first <= second, got .+; write e.g. steps: \[6, 8\]$")
@@ -487,8 +488,8 @@ class TestConfigFileErrors(unittest.TestCase):
         return path
 
     def refused(self, path):
-        with self.assertRaises(train_utils.SolverError) as cm:
-            train_utils.load_config(path)
+        with self.assertRaises(config.SolverError) as cm:
+            config.load_config(path)
         self.assertNotIn("\n", str(cm.exception))
         return str(cm.exception)
 
@@ -526,7 +527,7 @@ class TestConfigFileErrors(unittest.TestCase):
 
     def test_empty_section_and_description_are_skipped(self):
         path = self.write("description: tiny\nTrain:\n  epochs: 1\nloss:\n")
-        self.assertEqual(train_utils.load_config(path), {"epochs": 1})
+        self.assertEqual(config.load_config(path), {"epochs": 1})
 
 
 class TestCommandLine(SolverTestCase):
@@ -633,7 +634,7 @@ class TestCommandLine(SolverTestCase):
 
     def test_debug_shows_the_traceback_and_bugs_keep_theirs(self):
         path = self.config("Train:\n  epochs: 0\n")
-        with self.assertRaises(train_utils.SolverError):
+        with self.assertRaises(config.SolverError):
             self.cli("--config", path, "--debug")
         with mock.patch.object(Solver, "_evaluate", side_effect=ZeroDivisionError("a bug")):
             with self.assertRaises(ZeroDivisionError):
@@ -657,7 +658,7 @@ class TestResumeErrors(SolverTestCase):
         return os.path.join(self.prefix, "runs", "r", "last.pth")
 
     def resume_refused(self):
-        with self.assertRaises(train_utils.SolverError) as cm:
+        with self.assertRaises(config.SolverError) as cm:
             self.solver(run_name="r", resume=True)
         self.assertNotIn("\n", str(cm.exception))
         return str(cm.exception)

@@ -1,18 +1,25 @@
 """experiments/sigmoid_focal.py: the CB sigmoid focal loss against torchvision's focal loss
-(float64), its behaviour at extreme scores and under bf16, and the Solver it builds."""
+(float64), its behaviour at extreme scores and under bf16, and the Solver that a config
+naming it (loss_type: SigmoidFocal, loss_module: experiments.sigmoid_focal) builds."""
 import contextlib
 import io
 import math
 import os
 import unittest
+from unittest import mock
 
 import torch
 from torchvision.ops import sigmoid_focal_loss
 
 from staff_tests.synthetic import PART2, solver_kwargs, temp_prefix
-from experiments.sigmoid_focal import SigmoidFocalLoss, build_solver
+from experiments.sigmoid_focal import SigmoidFocalLoss
+from config import SolverError, load_config
 from losses import reweight
-from train_utils import load_config
+from solver import Solver
+import solver as solver_module
+import train_utils
+
+SIGMOID = dict(loss_type="SigmoidFocal", loss_module="experiments.sigmoid_focal")
 
 
 def reference(x, y, weight, gamma):
@@ -73,12 +80,13 @@ class TestSigmoidFocalLoss(unittest.TestCase):
             SigmoidFocalLoss(torch.ones(10), gamma=-1)
 
 
-class TestBuildSolver(unittest.TestCase):
+class TestTheSolverBuildsIt(unittest.TestCase):
     def test_committed_config_differs_from_the_softmax_run_only_in_the_loss(self):
         configs = os.path.join(PART2, "experiments", "configs")
         sigmoid = load_config(os.path.join(configs, "config_resnet32_lt_sweep_sigmoid_b0.9999.yaml"))
         softmax = load_config(os.path.join(configs, "config_resnet32_lt_sweep_b0.9999.yaml"))
         self.assertEqual(sigmoid.pop("loss_type"), "SigmoidFocal")
+        self.assertEqual(sigmoid.pop("loss_module"), "experiments.sigmoid_focal")
         self.assertEqual(softmax.pop("loss_type"), "Focal")
         self.assertEqual(sigmoid, softmax)
 
@@ -86,9 +94,8 @@ class TestBuildSolver(unittest.TestCase):
         # 100 synthetic images per class at most; factor 100 -> counts 100, 59, ..., 1
         prefix = temp_prefix(self, n_train_per_class=100)
         with contextlib.redirect_stdout(io.StringIO()):
-            s = build_solver(dict(solver_kwargs(prefix), model="ResNet-32", loss_type="SigmoidFocal",
-                                  imbalance="imbalance", beta=0.999, gamma=1.0, batch_size=32,
-                                  learning_rate=0.05, epochs=1, run_name="sigmoid"))
+            s = Solver(**solver_kwargs(prefix), **SIGMOID, model="ResNet-32", imbalance="imbalance",
+                       beta=0.999, gamma=1.0, batch_size=32, learning_rate=0.05, epochs=1, run_name="sigmoid")
         self.assertIsInstance(s.criterion, SigmoidFocalLoss)
         counts = [100, 59, 35, 21, 12, 7, 4, 2, 1, 1]
         torch.testing.assert_close(s.criterion.weight, reweight(counts, beta=0.999))
@@ -101,14 +108,38 @@ class TestBuildSolver(unittest.TestCase):
         # resumed (nothing left to train), the trained bias is kept, not reset to the prior
         trained = s.model.linear.bias.detach().clone()
         with contextlib.redirect_stdout(io.StringIO()):
-            again = build_solver(dict(solver_kwargs(prefix), model="ResNet-32", loss_type="SigmoidFocal",
-                                      imbalance="imbalance", beta=0.999, gamma=1.0, batch_size=32,
-                                      learning_rate=0.05, epochs=1, run_name="sigmoid", resume=True))
+            again = Solver(**solver_kwargs(prefix), **SIGMOID, model="ResNet-32", imbalance="imbalance",
+                           beta=0.999, gamma=1.0, batch_size=32, learning_rate=0.05, epochs=1,
+                           run_name="sigmoid", resume=True)
         torch.testing.assert_close(again.model.linear.bias, trained)
 
-    def test_other_loss_types_are_refused(self):
-        with self.assertRaisesRegex(ValueError, "python -m solver"):
-            build_solver(dict(loss_type="Focal"))
+    def test_the_command_line_trains_and_resumes_it(self):
+        prefix = temp_prefix(self, n_train_per_class=100)
+        path = os.path.join(prefix, "config_sigmoid.yaml")
+        with open(path, "w") as f:
+            f.write("Train:\n  batch_size: 32\n  learning_rate: 0.05\n  epochs: 2\n  gamma: 1.0\n"
+                    "network:\n  model: ResNet-32\n  save_best: False\ndata:\n  imbalance: imbalance\n"
+                    "  beta: 0.999\nloss:\n  loss_type: SigmoidFocal\n  loss_module: experiments.sigmoid_focal\n")
+        sets = ["%s=%s" % kv for kv in solver_kwargs(prefix).items()]
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(train_utils.main(Solver, ["--config", path, "--set", "epochs=1"] + sets), 0)
+            self.assertEqual(train_utils.main(Solver, ["--config", path, "--resume", "--set"] + sets), 0)
+        with open(os.path.join(prefix, "runs", "config_sigmoid", "metrics.csv")) as f:
+            self.assertEqual([line.split(",")[0] for line in f.read().split()], ["epoch", "1", "2"])
+
+    def refused(self, message, **kwargs):
+        data = AssertionError("data loaded")
+        with mock.patch.object(solver_module, "CIFAR10", side_effect=data), \
+                mock.patch.object(solver_module, "Imbalanced_CIFAR10", side_effect=data), \
+                self.assertRaisesRegex(SolverError, message):
+            Solver(**kwargs)
+
+    def test_a_loss_type_nobody_registers_is_refused_before_the_data(self):
+        self.refused("loss_module experiments.sigmoid_focal registers no 'Sigmoid'", **dict(SIGMOID, loss_type="Sigmoid"))
+        self.refused("loss_module experiments.nothing_here cannot be imported",
+                     **dict(SIGMOID, loss_module="experiments.nothing_here"))
+        # registered in this process, but a config names it with its loss_module (a fresh process needs it)
+        self.refused("loss_type must be one of 'CE', 'Focal', got 'SigmoidFocal'", loss_type="SigmoidFocal")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import torchvision.transforms as transforms
 import yaml
 
 from staff_tests.synthetic import PART2, solver_kwargs, temp_prefix
-from experiments.sigmoid_focal import LOSS_TYPE, focal_kwargs
+import config
 import solver as solver_module
 import train_utils
 from models import TwoLayerNet
@@ -448,7 +448,7 @@ class TestConfigFiles(SolverTestCase):
             f.write("description: a tiny run\nTrain:\n  batch_size: 32\n  learning_rate: 5e-2\n"
                     "  epochs: 1\nnetwork:\n  model: TwoLayerNet\n  save_best: False\n"
                     "data:\n  imbalance: regular\nloss:\n  loss_type: CE\n")
-        kwargs = train_utils.load_config(path)
+        kwargs = config.load_config(path)
         self.assertEqual(kwargs, {"batch_size": 32, "learning_rate": "5e-2", "epochs": 1, "model": "TwoLayerNet",
                                   "save_best": False, "imbalance": "regular", "loss_type": "CE"})
         sets = ["%s=%s" % kv for kv in solver_kwargs(self.prefix).items()] + ["seed=2"]
@@ -481,11 +481,9 @@ class TestConfigFiles(SolverTestCase):
         self.assertGreaterEqual(len(paths), 17)
         for path in paths:
             with self.subTest(config=os.path.relpath(path, PART2)):
-                kwargs = train_utils.load_config(path)
+                kwargs = config.load_config(path)
                 if "experiments" in path:  # made with the per-iteration schedules (warm-up per batch)
                     self.assertIn(kwargs.get("schedule"), ("step", "cosine", "linear"))
-                if kwargs.get("loss_type") == LOSS_TYPE:  # trained by experiments/sigmoid_focal.py
-                    kwargs = focal_kwargs(kwargs)
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     self.solver(prefix=prefix, **dict(kwargs, save_best=False))
