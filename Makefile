@@ -94,11 +94,11 @@ submission: setup
 JOBS ?= 1
 .PHONY: study
 study: setup data
-	JOBS=$(JOBS) tools/results/run_study.sh
+	JOBS=$(JOBS) $(PY) tools/study/run_study.py
 
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
-	$(PY) tools/results/make_results.py
+	$(PY) tools/study/make_results.py
 
 # ---------------------------------------------------------------- report (write-up)
 # Regenerates report_template.pptx (byte-identical when nothing changed), then fills it with

@@ -6,7 +6,7 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "results"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "study"))
 import make_results  # noqa: E402
 
 COLUMNS = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc"] + \
@@ -46,7 +46,8 @@ class TestMakeResults(unittest.TestCase):
         write_run(self.part2, "config_resnet32_lt_cbfocal", cb,
                   "Train:\n  epochs: 4\n  gamma: 1.0\nloss:\n  loss_type: Focal\ndata:\n  beta: 0.9999\n")
         write_run(self.part2, "config_resnet32_lt_sweep_sigmoid_b0.9999", cb[:1],
-                  "Train:\n  epochs: 1\n  gamma: 2.0\nloss:\n  loss_type: SigmoidFocal\ndata:\n  beta: 0.9999\n")
+                  "Train:\n  epochs: 1\n  gamma: 2.0\nloss:\n  loss_type: SigmoidFocal\n  loss_module: "
+                  "experiments.sigmoid_focal\ndata:\n  beta: 0.9999\n")
         make_results.main(["--part2", self.part2, "--readme", self.readme])
         text = open(self.readme).read()
         self.assertTrue(text.startswith("# kit\n\nbefore\n<!-- results:begin -->\n"))
@@ -104,8 +105,9 @@ class TestMakeResults(unittest.TestCase):
 
     def test_findings_compare_finished_runs_only(self):
         def run(name, acc, loss="Focal", beta=0.9999, gamma=1.0, epochs=2):
+            module = "\n  loss_module: experiments.sigmoid_focal" if loss == "SigmoidFocal" else ""
             write_run(self.part2, name, [[acc] * 10], "Train:\n  epochs: %d\n  gamma: %s\nloss:\n  "
-                      "loss_type: %s\ndata:\n  beta: %s\n" % (epochs, gamma, loss, beta))
+                      "loss_type: %s%s\ndata:\n  beta: %s\n" % (epochs, gamma, loss, module, beta))
         run("config_resnet32_lt_ce", 0.70, loss="CE")
         run("config_resnet32_lt_cbfocal", 0.73)
         run("config_resnet32_lt_sweep_b0.9", 0.60, beta=0.9)

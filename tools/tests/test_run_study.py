@@ -1,14 +1,16 @@
-"""`make study` (tools/results/run_study.sh): the queue, JOBS=2 and failures, with a fake Python."""
+"""`make study` (tools/study/run_study.py): the queue, JOBS=2, finished runs and failures,
+with a fake Python for the runs."""
 import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import unittest
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "results", "run_study.sh")
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "study", "run_study.py")
 
-# Stands in for the venv's python (called as: python -m MODULE --config CONFIG --resume):
+# Stands in for the Python that trains (called as: python -m MODULE --config CONFIG --resume):
 # records "<config> <OMP_NUM_THREADS>", plus the module when it is not the solver; fails for "bad".
 FAKE_PY = """#!/bin/sh
 config="$4"
@@ -37,9 +39,19 @@ class TestRunStudy(unittest.TestCase):
         env.pop("OMP_NUM_THREADS", None)
         if jobs:
             env["JOBS"] = str(jobs)
-        r = subprocess.run(["bash", SCRIPT, *configs], env=env, capture_output=True, text=True)
+        r = subprocess.run([sys.executable, SCRIPT, *configs], env=env, capture_output=True, text=True)
+        self.output = r.stdout + r.stderr
         calls = open(self.record).read().split("\n")[:-1] if os.path.exists(self.record) else []
         return r.returncode, calls
+
+    def write_config(self, name, text):
+        with open(os.path.join(self.part2, "experiments", "configs", name + ".yaml"), "w") as f:
+            f.write(text)
+
+    def write_metrics(self, name, last_epoch):
+        os.makedirs(os.path.join(self.part2, "runs", name))
+        with open(os.path.join(self.part2, "runs", name, "metrics.csv"), "w") as f:
+            f.write("epoch,lr\n" + "".join("%d,0.1\n" % e for e in range(1, last_epoch + 1)))
 
     def test_one_queue_in_order_with_default_threads(self):
         rc, calls = self.run_study("a", "b", "c")
@@ -56,25 +68,45 @@ class TestRunStudy(unittest.TestCase):
         self.assertLess(calls.index("b 1"), calls.index("d 1"))
 
     def test_finished_runs_are_skipped(self):
-        # "done": its metrics reach the configured 3 epochs; "partial": 2 of 3; "fresh": no metrics
+        # "done": its metrics reach the configured 3 epochs; "partial": 2 of 3; "fresh": no metrics;
+        # "default": no epochs key, so the Solver's default, 10 (config.py), which it reached
         for name, last_epoch in (("done", 3), ("partial", 2), ("fresh", None)):
-            with open(os.path.join(self.part2, "experiments", "configs", name + ".yaml"), "w") as f:
-                f.write("Train:\n  batch_size: 8\n  epochs: 3\n  warmup: 0\n")
+            self.write_config(name, "Train:\n  batch_size: 8\n  epochs: 3\n  warmup: 0\n")
             if last_epoch:
-                os.makedirs(os.path.join(self.part2, "runs", name))
-                with open(os.path.join(self.part2, "runs", name, "metrics.csv"), "w") as f:
-                    f.write("epoch,lr\n" + "".join("%d,0.1\n" % e for e in range(1, last_epoch + 1)))
-        rc, calls = self.run_study("done", "partial", "fresh")
+                self.write_metrics(name, last_epoch)
+        self.write_config("default", "Train:\n  batch_size: 8\n")
+        self.write_metrics("default", 10)
+        rc, calls = self.run_study("done", "partial", "fresh", "default")
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["partial unset", "fresh unset"])
+        self.assertIn("== done: finished, skipped", self.output)
 
-    def test_sigmoid_focal_configs_use_their_own_runner(self):
-        for name, loss in (("soft", "Focal"), ("sig", "SigmoidFocal")):
-            with open(os.path.join(self.part2, "experiments", "configs", name + ".yaml"), "w") as f:
-                f.write("Train:\n  epochs: 3\nloss:\n  loss_type: %s\n" % loss)
+    def test_every_run_goes_through_the_solver_whatever_its_loss(self):
+        self.write_config("soft", "Train:\n  epochs: 3\nloss:\n  loss_type: Focal\n")
+        self.write_config("sig", "Train:\n  epochs: 3\nloss:\n  loss_type: SigmoidFocal\n"
+                                 "  loss_module: experiments.sigmoid_focal\n")
         rc, calls = self.run_study("soft", "sig")
         self.assertEqual(rc, 0)
-        self.assertEqual(calls, ["soft unset", "sig unset experiments.sigmoid_focal"])
+        self.assertEqual(calls, ["soft unset", "sig unset"])
+
+    def test_a_bad_config_stops_its_queue_with_the_reason(self):
+        self.write_config("typo", "Train:\n  epochs: ten\n")
+        rc, calls = self.run_study("a", "typo", "c")
+        self.assertEqual(rc, 1)
+        self.assertEqual(calls, ["a unset"])
+        self.assertIn("== typo: error: epochs must be a whole number >= 1, got the text 'ten'", self.output)
+
+    def test_the_default_list_is_the_study_in_order(self):
+        sys.path.insert(0, os.path.dirname(SCRIPT))
+        try:
+            import runs
+        finally:
+            sys.path.remove(os.path.dirname(SCRIPT))
+        rc, calls = self.run_study()
+        self.assertEqual(rc, 0)
+        self.assertEqual(calls, ["%s unset" % name for name in runs.ORDER])
+        self.assertEqual(len(runs.ORDER), 12)
+        self.assertEqual(runs.ORDER[:2], ["config_resnet32_ce", "config_resnet32_focal"])
 
     def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
         rc, calls = self.run_study("a", "bad", "c")

@@ -1,10 +1,11 @@
 """Regenerate every results table and plot of Part 2 from the runs' metrics CSVs.
 
-    python tools/results/make_results.py            # or: make results
+    python tools/study/make_results.py            # or: make results
 
 Reads   part2-pytorch/runs/<config name>/metrics.csv   (written by the Solver, one row per epoch:
         epoch,lr,train_loss,train_acc,test_loss,test_acc,class_acc_0..class_acc_9,seconds)
-        part2-pytorch/experiments/configs/<config name>.yaml  (the staff config: model, loss, beta, ...)
+        part2-pytorch/experiments/configs/<config name>.yaml  (the staff config: model, loss, beta, ...,
+        read with part2-pytorch/config.py, defaults filled in; the runs and tables: runs.py)
         part2-pytorch/runs/<config name>/confusion.csv  (optional, 10x10 counts, rows = true class)
 Writes  part2-pytorch/results/results.md  (the tables)
         part2-pytorch/results/*.png        (curves, per-class bars, accuracy against beta, confusion)
@@ -19,25 +20,11 @@ import csv
 import os
 import sys
 
-import yaml
+import runs as study
+from runs import BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PART2, ROOT, SHORT, SIGMOID
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PART2 = os.path.join(ROOT, "part2-pytorch")
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
-
-# The staff configs of the study (never shipped to students; configs/ holds the course's four).
-CONFIGS = os.path.join("experiments", "configs")
-# The long-tailed study: which configs form which table. Names are config file stems.
-HEADLINE = [("CE", "config_resnet32_lt_ce"), ("CB focal (β=0.9999, γ=1)", "config_resnet32_lt_cbfocal")]
-BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
-              "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
-              "config_resnet32_lt_sweep_b0.9999"]
-GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
-# the paper's sigmoid focal loss (experiments/sigmoid_focal.py) on the sweep's schedule
-SIGMOID = ["config_resnet32_lt_sweep_sigmoid_b0.9999"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
-SHORT = [("CE, 10 epochs", "config_resnet32_ce"),
-         ("CB focal, 10 epochs", "config_resnet32_focal")]
 # Runs trained on the EARLIER long-tailed subset: the kit then drew each class's images with
 # numpy's default_rng(0).permutation; since issue 11 Imbalanced_CIFAR10 follows the course's
 # procedure (one np.random.seed(0), then np.random.shuffle of each class's indices, classes in
@@ -57,16 +44,6 @@ SUBSET_NOTE = ("† made with the earlier long-tailed subset (numpy `default_rng
 PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57}
 
 
-def flatten(cfg):
-    out = {}
-    for k, v in (cfg or {}).items():
-        if isinstance(v, dict):
-            out.update(flatten(v))
-        elif k != "description":
-            out[k] = v
-    return out
-
-
 def load_run(name, part2=PART2):
     """A run's config and metrics, or None if it has no metrics yet."""
     path = os.path.join(part2, "runs", name, "metrics.csv")
@@ -80,8 +57,7 @@ def load_run(name, part2=PART2):
     rows = [r for r in rows if r["test_acc"] is not None]
     if not rows:
         return None
-    cfg_path = os.path.join(part2, CONFIGS, name + ".yaml")
-    cfg = flatten(yaml.safe_load(open(cfg_path))) if os.path.isfile(cfg_path) else {}
+    cfg = study.settings(name, part2) or {}
     confusion = None
     cpath = os.path.join(part2, "runs", name, "confusion.csv")
     if os.path.isfile(cpath):
@@ -106,21 +82,17 @@ def schedule_text(name, part2=PART2):
     0.1 after epoch steps[0] and by 0.01 after epoch steps[1]; "step" warms up per iteration
     and uses lr_decay and lr_decay**2; "cosine" and "linear" decay to 0 (train_utils.py).
     """
-    path = os.path.join(part2, CONFIGS, name + ".yaml")
-    if not os.path.isfile(path):
+    c = study.settings(name, part2)  # the Solver's defaults filled in
+    if c is None:
         return None
-    c = flatten(yaml.safe_load(open(path)))
-    get = lambda key, default: c.get(key, default)  # noqa: E731  (the Solver's defaults)
     text = "%d epochs, batch %d, SGD momentum %g, weight decay %g, lr %g" % (
-        int(get("epochs", 10)), int(get("batch_size", 128)), float(get("momentum", 0.9)),
-        float(get("reg", 5e-4)), float(get("learning_rate", 1e-4)))
-    kind = get("schedule", "course")
-    if int(get("warmup", 0)):
-        text += " after a %d-epoch linear warm-up%s" % (int(get("warmup", 0)),
-                                                       " (per epoch)" if kind == "course" else "")
+        c["epochs"], c["batch_size"], c["momentum"], c["reg"], c["learning_rate"])
+    kind = c["schedule"]
+    if c["warmup"]:
+        text += " after a %d-epoch linear warm-up%s" % (c["warmup"], " (per epoch)" if kind == "course" else "")
     if kind in ("step", "course"):
-        d = float(get("lr_decay", 0.1)) if kind == "step" else 0.1
-        s0, s1 = get("steps", [6, 8])
+        d = c["lr_decay"] if kind == "step" else 0.1
+        s0, s1 = c["steps"]
         text += ", x%g after epoch %d and x%g after epoch %d" % (d, s0, d * d, s1)
     else:
         text += ", %s decay to 0" % kind
@@ -322,7 +294,7 @@ def main(argv=None):
     p.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
     p.add_argument("--no-readme", action="store_true", help="do not touch README.md")
     args = p.parse_args(argv)
-    names = [n for _, n in HEADLINE + SHORT] + BETA_SWEEP + GAMMA_SWEEP + SIGMOID
+    names = study.ORDER
     runs = {n: r for n in names for r in [load_run(n, args.part2)] if r is not None}
     out_dir = os.path.join(args.part2, "results")
     os.makedirs(out_dir, exist_ok=True)

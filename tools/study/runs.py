@@ -1,0 +1,54 @@
+"""The long-tailed study's runs, written once: `make study` trains them in this order and
+`make results` puts them in these tables.
+
+A run is a config stem: part2-pytorch/experiments/configs/<stem>.yaml (the staff's configs,
+never shipped), trained by `python -m solver --config ... --resume` into
+part2-pytorch/runs/<stem>/. What a run trains, its loss included, is in its config (a loss
+type other than the course's names the module that registers it: `loss_module:`), so every
+run has the same runner.
+
+`config` below is part2-pytorch/config.py, the contract the Solver reads configs with.
+"""
+import importlib.util
+import os
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PART2 = os.path.join(ROOT, "part2-pytorch")
+CONFIGS = os.path.join("experiments", "configs")  # relative to part2-pytorch/
+
+# the course's 10-epoch schedule at lr 0.1, for reference
+SHORT = [("CE, 10 epochs", "config_resnet32_ce"),
+         ("CB focal, 10 epochs", "config_resnet32_focal")]
+# the headline pair, on one schedule
+HEADLINE = [("CE", "config_resnet32_lt_ce"), ("CB focal (β=0.9999, γ=1)", "config_resnet32_lt_cbfocal")]
+BETA_SWEEP = ["config_resnet32_lt_sweep_b0", "config_resnet32_lt_sweep_b0.9",
+              "config_resnet32_lt_sweep_b0.99", "config_resnet32_lt_sweep_b0.999",
+              "config_resnet32_lt_sweep_b0.9999"]
+GAMMA_SWEEP = ["config_resnet32_lt_sweep_g0.5", "config_resnet32_lt_sweep_g2"]
+# the paper's sigmoid focal loss (part2-pytorch/experiments/sigmoid_focal.py) on the sweep's schedule
+SIGMOID = ["config_resnet32_lt_sweep_sigmoid_b0.9999"]
+
+ORDER = [name for _, name in SHORT + HEADLINE] + BETA_SWEEP + GAMMA_SWEEP + SIGMOID
+
+
+def _load_config_module():
+    """part2-pytorch/config.py, loaded from its file (no sys.path entry left behind to shadow
+    another part's packages)."""
+    spec = importlib.util.spec_from_file_location("part2_config", os.path.join(PART2, "config.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+config = _load_config_module()
+
+
+def config_path(name, part2=PART2):
+    return os.path.join(part2, CONFIGS, name + ".yaml")
+
+
+def settings(name, part2=PART2):
+    """Every setting of run `name` (config.settings: defaults filled in, checked), or None if
+    it has no config file. Raises config.SolverError for a bad config."""
+    path = config_path(name, part2)
+    return config.settings(path) if os.path.isfile(path) else None
