@@ -194,7 +194,7 @@ def class_cells(run):
 
 
 def beta_label(run):
-    return "beta=%s" % run["cfg"]["beta"]
+    return "beta=%g" % run["cfg"]["beta"]  # %g: 0 and 0.9999, as a config writes them
 
 
 def describe(run, part2):
@@ -231,7 +231,7 @@ def lt_notes(runs, part2):
     if sweep:
         notes["lt_beta"] = ACC_NOTE + "CB-Focal with gamma = 1, one run per beta (beta = 0: no reweighting), " \
             "all on one schedule: %s. Top-1: %s." % (results.schedule_text(sweep[0]), ", ".join(
-                "beta=%s %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep))
+                "beta=%g %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep))
     else:
         notes["lt_beta"] = ACC_NOTE + "Beta sweep: " + missing
     if ce and focal:
@@ -260,9 +260,9 @@ def lt_observations(runs):
         facts.append("• CB-Focal against CE: %s." % results.MISSING)
     if sweep:
         best = max(sweep, key=lambda r: r["final"])
-        facts.append("• Beta sweep (gamma = 1, %s): %s; best beta = %s."
+        facts.append("• Beta sweep (gamma = 1, %s): %s; best beta = %g."
                      % (results.schedule_text(sweep[0]),
-                        ", ".join("beta=%s: %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep),
+                        ", ".join("beta=%g: %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep),
                         best["cfg"]["beta"]))
         # gamma at the best beta, on the same schedule
         gammas = [r for r in runs.values() if results.is_long_tailed(r) and r["cfg"].get("loss_type") == "Focal"
@@ -270,7 +270,7 @@ def lt_observations(runs):
                   and float(r["cfg"].get("beta", -1)) == float(best["cfg"]["beta"])]
         if len(gammas) > 1:
             gammas.sort(key=lambda r: float(r["cfg"].get("gamma", 1.0)))
-            facts.append("• Gamma at beta = %s: %s." % (best["cfg"]["beta"], ", ".join(
+            facts.append("• Gamma at beta = %g: %s." % (best["cfg"]["beta"], ", ".join(
                 "gamma=%s: %.2f%%" % (r["cfg"].get("gamma"), r["final"]) for r in gammas)))
     else:
         facts.append("• Beta sweep: %s." % results.MISSING)

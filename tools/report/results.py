@@ -10,14 +10,16 @@ part2-pytorch/runs/ (or experiments/runs/), with the config of the same name fou
 in the staff folders first (experiments/configs/, anything under experiments/),
 then in configs/. Which run goes in which table is decided from the configs
 (loss, beta, gamma, data, schedule), not from folder names, so renaming a run or
-moving its config changes nothing here.
+moving its config changes nothing here. Configs are read with part2-pytorch/config.py
+(the Solver's contract): a run's `cfg` holds every setting, the Solver's defaults filled in.
 """
 import csv
+import functools
 import glob
 import os
 import re
 
-import yaml
+from .imports import import_from
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PART1 = os.path.join(ROOT, "part1-convnet")
@@ -43,23 +45,20 @@ def part1_plot(part1=PART1):
 # ---------------------------------------------------------------- runs
 
 
-def read_yaml(path):
-    with open(path) as f:
-        cfg = yaml.safe_load(f)
-    if not isinstance(cfg, dict):
-        raise ValueError("%s: expected a YAML mapping of sections (Train, network, data, loss)" % path)
-    return cfg
+@functools.lru_cache(maxsize=None)
+def _contract(name):
+    """A function of part2-pytorch/config.py, the Solver's config contract (loaded once)."""
+    return import_from(PART2, "config", name)
 
 
-def flatten(cfg):
-    """A config's sections merged into one dict of keys (the Solver reads them that way)."""
-    out = {}
-    for k, v in (cfg or {}).items():
-        if isinstance(v, dict):
-            out.update(flatten(v))
-        elif k != "description":
-            out[k] = v
-    return out
+def settings(path):
+    """Every setting of the run a config file describes (config.settings, defaults filled in)."""
+    return _contract("settings")(path)
+
+
+def read_sections(path):
+    """A config file as written, {section: {key: value}} (config.read_sections)."""
+    return _contract("read_sections")(path)
 
 
 def find_config(name, part2=PART2):
@@ -75,7 +74,7 @@ def load_run(run_dir, part2=PART2):
     """One run: its metrics (runs/<name>/metrics.csv) and its config; None without tested epochs.
 
     Returns a dict with
-    - name, dir, cfg (flattened config, {} if none found), cfg_path (or None)
+    - name, dir, cfg (every setting, defaults filled in; {} if no config found), cfg_path (or None)
     - rows: the tested epochs' rows (floats); epochs_done: the last epoch trained
     - epochs: the configured number of epochs; done: epochs_done >= epochs
     - final, per_class: top-1 and per-class accuracy (%) of the last tested epoch
@@ -92,7 +91,7 @@ def load_run(run_dir, part2=PART2):
     if not tested:
         return None
     cfg_path = find_config(name, part2)
-    cfg = flatten(read_yaml(cfg_path)) if cfg_path else {}
+    cfg = settings(cfg_path) if cfg_path else {}
     confusion = None
     cpath = os.path.join(run_dir, "confusion.csv")
     if os.path.isfile(cpath):
@@ -215,7 +214,7 @@ def mymodel_info(part2=PART2, runs=None):
     config = comment = path = None
     if run and run["cfg_path"]:
         path = run["cfg_path"]
-        config = read_yaml(path)
+        config = read_sections(path)
         with open(path) as f:
             head = []
             for line in f:
