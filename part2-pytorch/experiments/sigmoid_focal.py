@@ -16,7 +16,9 @@ and seed. A config uses it with
       loss_type: SigmoidFocal
       loss_module: experiments.sigmoid_focal
 
-and trains as any other: python -m solver --config experiments/configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml --resume
+and trains as any other config:
+
+    python -m solver --config experiments/configs/config_resnet32_lt_sweep_sigmoid_b0.9999.yaml --resume
 
 As in the paper, the classifier's biases start at -log((1 - pi) / pi) with pi = 0.1:
 every sigmoid starts near 0.1 rather than 0.5, so the C - 1 "not this class" terms

@@ -135,7 +135,8 @@ class TestTheSolverBuildsIt(unittest.TestCase):
             Solver(**kwargs)
 
     def test_a_loss_type_nobody_registers_is_refused_before_the_data(self):
-        self.refused("loss_module experiments.sigmoid_focal registers no 'Sigmoid'", **dict(SIGMOID, loss_type="Sigmoid"))
+        self.refused("loss_module experiments.sigmoid_focal registers no 'Sigmoid'",
+                     **dict(SIGMOID, loss_type="Sigmoid"))
         self.refused("loss_module experiments.nothing_here cannot be imported",
                      **dict(SIGMOID, loss_module="experiments.nothing_here"))
         # registered in this process, but a config names it with its loss_module (a fresh process needs it)

@@ -1,6 +1,7 @@
 """The Solver on a small synthetic CIFAR-10: the course's printed lines, records, schedules,
 the fast batches against the course's transforms, the training step, seeding, resume after
 a crash, and every bad input."""
+import ast
 import contextlib
 import csv
 import io
@@ -458,6 +459,35 @@ class TestConfigFiles(SolverTestCase):
         self.assertIn("\nBest Prec @1 Accuracy: ", printed)
         self.assertEqual(len(self.csv_rows("config_tiny")), 1)
         self.assertFalse(os.path.exists(os.path.join(self.prefix, "checkpoints", "twolayernet.pth")))
+
+    def test_course_defaults_are_typed_once(self):
+        # solver.py pops the course's keys with the course's defaults (the course's given code);
+        # config.py holds them for everything else. Both are the course's (ORIGINAL_KIT.md 4a).
+        course = {"path_prefix": ".", "imbalance": "regular", "batch_size": 128, "model": "TwoLayerNet",
+                  "device": "cpu", "loss_type": "CE", "learning_rate": 0.0001, "momentum": 0.9, "reg": 0.0005,
+                  "beta": 0.9999, "gamma": 1.0, "steps": [6, 8], "epochs": 10, "warmup": 0, "save_best": True}
+        with open(solver_module.__file__) as f:
+            tree = ast.parse(f.read())
+        init = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+        pops = {c.args[0].value: ast.literal_eval(c.args[1]) for c in ast.walk(init)
+                if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "pop"
+                and isinstance(c.func.value, ast.Name) and c.func.value.id == "kwargs"}
+        self.assertEqual(pops, course)
+        self.assertEqual(config.COURSE_DEFAULTS, course)
+
+    def test_settings_fill_in_the_defaults_and_check(self):
+        path = os.path.join(self.prefix, "config_settings.yaml")
+        with open(path, "w") as f:
+            f.write("Train:\n  learning_rate: 5e-2\n  epochs: 3\nloss:\n  loss_type: SigmoidFocal\n"
+                    "  loss_module: experiments.sigmoid_focal\n")
+        s = config.settings(path)  # reading imports nothing: the loss module is the Solver's to import
+        self.assertEqual((s["learning_rate"], s["epochs"], s["batch_size"], s["steps"], s["seed"], s["schedule"]),
+                         (0.05, 3, 128, [6, 8], 0, "course"))
+        self.assertEqual((s["loss_type"], s["loss_module"]), ("SigmoidFocal", "experiments.sigmoid_focal"))
+        with open(path, "w") as f:
+            f.write("Train:\n  epochs: 0\n")
+        with self.assertRaisesRegex(config.SolverError, "^epochs must be a whole number >= 1, got 0; "):
+            config.settings(path)
 
     def test_course_configs(self):
         folder = os.path.join(PART2, "configs")

@@ -10,7 +10,8 @@ The zip holds, at its root (Gradescope unpacks it into /autograder/source):
                                  the grader's process)
     probes/                      the code that runs beside the student's (in the runner)
     support/<part>/...           given files of a part: those students do not submit but
-                                 their code imports (Part 2's data/, cs7643/, train_utils.py)
+                                 their code imports (Part 2's data/, cs7643/, train_utils.py,
+                                 config.py)
                                  and those given complete that the runner uses in place of
                                  the submitted copies (Part 1's softmax_ce.py and
                                  _base_optimizer.py); symbolic links replaced by their targets

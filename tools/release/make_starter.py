@@ -34,13 +34,14 @@ STUDENT_README = os.path.join(HERE, "README.student.md")
 # What each part ships: entries of the part folder (files or whole folders). They are the
 # course's files (../shared/ORIGINAL_KIT.md, section 1) plus, beside them, our additions:
 # cs7643/fetch.py (the content-verified download), the tests/test_more_*.py files,
-# Part 2's train_utils.py (the Solver's fast path) and cs7643/smoke.py (the notebook's
-# smoke mode). tools/tests/test_starter_fidelity.py checks the result file by file.
+# Part 2's train_utils.py (the Solver's fast path), config.py (its config reader and checks)
+# and cs7643/smoke.py (the notebook's smoke mode). tools/tests/test_starter_fidelity.py
+# checks the result file by file.
 PARTS = {
     "part1-convnet": ["modules", "optimizer", "data", "cs7643", "tests",
                       "CS7643-Assignment2-1.ipynb"],
     "part2-pytorch": ["models", "losses", "data", "cs7643", "tests", "configs", "checkpoints",
-                      "solver.py", "train_utils.py", "CS7643-Assignment2-2.ipynb"],
+                      "solver.py", "train_utils.py", "config.py", "CS7643-Assignment2-2.ipynb"],
 }
 # Folders the students' code writes into, made even if the reference has nothing to ship there.
 EMPTY_DIRS = ["part2-pytorch/checkpoints"]

@@ -267,6 +267,7 @@ class TestAutograderZip(ScoreChecks):
                      "grader/sandbox.py", "probes/runner.py", "probes/part1.py", "probes/part2.py",
                      "gtests/part1/test_conv.py", "gtests/part2/test_checkpoints.py",
                      "support/part2-pytorch/data/__init__.py", "support/part2-pytorch/train_utils.py",
+                     "support/part2-pytorch/config.py",
                      "support/part2-pytorch/cs7643/fetch.py",
                      "support/part1-convnet/modules/softmax_ce.py",
                      "support/part1-convnet/optimizer/_base_optimizer.py", "PART"):

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from . import build
 
-PACKAGES = ("modules", "optimizer", "models", "losses", "solver", "train_utils", "data", "cs7643")
+PACKAGES = ("modules", "optimizer", "models", "losses", "solver", "train_utils", "config", "data", "cs7643")
 
 
 @contextlib.contextmanager

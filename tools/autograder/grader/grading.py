@@ -44,8 +44,9 @@ PARTS = {
                   "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth",
                   "checkpoints/mymodel.pth"],
         signs=["models", "losses", "solver.py", "checkpoints", "configs", "config"],
-        # files of the part that students do not submit but solver.py imports
-        support=["data", "cs7643", "train_utils.py"]),
+        # files of the part that students do not submit but solver.py imports (config.py also
+        # reads the configs for gtests/part2/test_configs.py, from here, never from the submission)
+        support=["data", "cs7643", "train_utils.py", "config.py"]),
 }
 ALL_SIGNS = {s for p in PARTS.values() for s in p["signs"]}
 MAX_UNZIPPED = 2 << 30
