@@ -468,7 +468,8 @@ class TestConfigFiles(SolverTestCase):
                   "beta": 0.9999, "gamma": 1.0, "steps": [6, 8], "epochs": 10, "warmup": 0, "save_best": True}
         with open(solver_module.__file__) as f:
             tree = ast.parse(f.read())
-        init = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+        solver = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Solver")
+        init = next(n for n in solver.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
         pops = {c.args[0].value: ast.literal_eval(c.args[1]) for c in ast.walk(init)
                 if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "pop"
                 and isinstance(c.func.value, ast.Name) and c.func.value.id == "kwargs"}
