@@ -1,6 +1,6 @@
 """Execute a notebook headless, top to bottom, the way a student would run it.
 
-    python ../tools/run_notebook.py CS7643-Assignment2-1.ipynb [--smoke] [--out FILE]
+    python -m tools.run_notebook part1-convnet/CS7643-Assignment2-1.ipynb [--smoke] [--out FILE]
 
 Runs in the notebook's own folder. The executed copy (with outputs) is written to
 FILE (default: <name>.executed.ipynb beside it, ignored by git), so the committed

@@ -1,6 +1,6 @@
 """Build the Gradescope autograder zip.
 
-    python tools/autograder/build.py [--out dist/autograder.zip]
+    python -m tools.autograder.build [--out dist/autograder.zip]    # from the repository root
 
 The zip holds, at its root (Gradescope unpacks it into /autograder/source):
 
@@ -25,9 +25,11 @@ import sys
 import tempfile
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+from tools import paths
+
+HERE = paths.AUTOGRADER
+REPO = paths.REPO
+paths.put_first(HERE)  # the grader's packages, named as in the zip
 from grader.grading import PARTS  # noqa: E402
 
 # The packages the grader and the students' code import (names as in requirements.txt).

@@ -1,9 +1,9 @@
 """Copy the benchmark tables of `make bench` into the READMEs (no figure is typed by hand).
 
-    python tools/bench/readme.py --from dist/bench    # what `make bench` runs after measuring
-    python tools/bench/readme.py --from dist/bench --allow-busy   # accept busy tables, flagged
-    python tools/bench/readme.py                      # re-render the READMEs from the records
-    python tools/bench/readme.py --check              # exit 1 if a README differs from them
+    python -m tools.bench.readme --from dist/bench    # what `make bench` runs after measuring
+    python -m tools.bench.readme --from dist/bench --allow-busy   # accept busy tables, flagged
+    python -m tools.bench.readme                      # re-render the READMEs from the records
+    python -m tools.bench.readme --check              # exit 1 if a README differs from them
 
 `make bench` has part1-convnet/bench.py and part2-pytorch/bench.py write their tables, with
 the load recorded around each, to dist/bench/part1.json and part2.json. With --from, this
@@ -218,7 +218,7 @@ def main(argv=None):
             write_atomic(path, new)
     if args.check:
         if stale:
-            print("out of date: %s (run python tools/bench/readme.py)" % ", ".join(stale))
+            print("out of date: %s (run python -m tools.bench.readme)" % ", ".join(stale))
             return 1
         print("READMEs match the benchmark records")
     else:

@@ -1,8 +1,8 @@
 """The write-up tools, one command line.
 
-    PYTHONPATH=tools python -m report template   # regenerate report_template.pptx
-    PYTHONPATH=tools python -m report fill       # the filled reference report (make report)
-    PYTHONPATH=tools python -m report key        # print the theory answer key
+    python -m tools.report template   # regenerate report_template.pptx
+    python -m tools.report fill       # the filled reference report (make report)
+    python -m tools.report key        # print the theory answer key
 """
 import argparse
 import os
@@ -15,7 +15,7 @@ OUT_DIR = os.path.join(results.ROOT, "dist", "report")
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m report", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m tools.report", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("template", help="write report_template.pptx")
     t.add_argument("--out", default=TEMPLATE)
@@ -40,7 +40,7 @@ def main(argv=None):
 
     from . import fill, render
     if not os.path.isfile(args.template):
-        raise SystemExit("report: %s not found; regenerate it with `PYTHONPATH=tools python -m report "
+        raise SystemExit("report: %s not found; regenerate it with `python -m tools.report "
                          "template`" % args.template)
     acc = None
     if not args.no_eval:

@@ -1,6 +1,6 @@
 """`make report`: the committed template, filled with the answer key and the kit's results.
 
-    PYTHONPATH=tools python -m report fill [--out-dir dist/report]
+    python -m tools.report fill [--out-dir dist/report]
 
 Opens report_template.pptx, finds each slide by its key, and adds the reference
 answer under the slide's prompt: the computed theory key, Part 1's plot, the MyModel

@@ -11,7 +11,7 @@ import json
 import os
 import pickle
 
-from .imports import import_from
+from ..paths import import_from
 
 MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
 

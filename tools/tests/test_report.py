@@ -12,7 +12,6 @@ import glob
 import os
 import re
 import shutil
-import sys
 import tempfile
 import unittest
 
@@ -21,13 +20,13 @@ import torch
 import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-from report import answer_key, deck, fill, results, template  # noqa: E402
-from report.imports import import_from  # noqa: E402
-from pptx import Presentation  # noqa: E402
-from pptx.dml.color import RGBColor  # noqa: E402
-from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
-from pptx.util import Pt  # noqa: E402
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Pt
+
+from tools.paths import import_from
+from tools.report import answer_key, deck, fill, results, template
 
 TEMPLATE = os.path.join(ROOT, "report_template.pptx")
 EMU_PER_IN = 914400
@@ -628,7 +627,7 @@ class TestRenderWithoutLibreOffice(unittest.TestCase):
         import io
         from contextlib import redirect_stdout
         from unittest import mock
-        from report import render
+        from tools.report import render
         with mock.patch.object(render.shutil, "which", return_value=None), redirect_stdout(io.StringIO()) as out:
             self.assertIsNone(render.to_pdf(TEMPLATE, tempfile.gettempdir()))
             self.assertEqual(render.to_pngs("missing.pdf", tempfile.gettempdir()), [])
@@ -638,7 +637,7 @@ class TestRenderWithoutLibreOffice(unittest.TestCase):
 
 class TestMyModelAccuracy(unittest.TestCase):
     def test_test_set_loader(self):
-        from report import mymodel_eval
+        from tools.report import mymodel_eval
         try:
             x, y = mymodel_eval.load_test_set(results.PART2)
         except FileNotFoundError as e:
@@ -656,7 +655,7 @@ class TestMyModelAccuracy(unittest.TestCase):
 
     def test_cache_is_keyed_by_checkpoint_and_code(self):
         from unittest import mock
-        from report import mymodel_eval
+        from tools.report import mymodel_eval
         tmp = tempfile.mkdtemp()
         try:
             os.makedirs(os.path.join(tmp, "checkpoints"))

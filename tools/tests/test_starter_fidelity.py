@@ -18,8 +18,7 @@ import unittest
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
-from release import make_starter  # noqa: E402
+from tools.release import make_starter
 
 P1, P2 = "part1-convnet", "part2-pytorch"
 
