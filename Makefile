@@ -98,7 +98,7 @@ study: setup data
 
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
-	$(PY) tools/results/make_results.py
+	$(PY) -m tools.results.make_results
 
 # ---------------------------------------------------------------- report (write-up)
 # Regenerates report_template.pptx (byte-identical when nothing changed), then fills it with

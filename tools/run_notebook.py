@@ -17,6 +17,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from tools.atomic import atomic_path
+
 
 def run_notebook(path, smoke=False, out=None, timeout=1800):
     path = os.path.abspath(path)
@@ -35,9 +37,8 @@ def run_notebook(path, smoke=False, out=None, timeout=1800):
         client.execute()
     finally:
         out = out or path.replace(".ipynb", ".executed.ipynb")
-        tmp = out + ".tmp"
-        nbformat.write(nb, tmp)
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            nbformat.write(nb, tmp)
     return out
 
 

@@ -22,10 +22,10 @@ The CIFAR-10 test set is not in the zip: setup.sh fetches and verifies it.
 import argparse
 import os
 import sys
-import tempfile
 import zipfile
 
 from tools import paths
+from tools.atomic import atomic_path
 
 HERE = paths.AUTOGRADER
 REPO = paths.REPO
@@ -100,9 +100,7 @@ def build(out, repo=REPO, part=None):
     out = os.path.abspath(out)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     items = contents(repo, part)
-    fd, tmp = tempfile.mkstemp(prefix=".autograder-", suffix=".zip", dir=os.path.dirname(out))
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             for path, arcname, text in items:
                 info = zipfile.ZipInfo(arcname, date_time=(2024, 1, 1, 0, 0, 0))
@@ -115,11 +113,6 @@ def build(out, repo=REPO, part=None):
                 else:
                     data = text.encode()
                 z.writestr(info, data)
-        os.chmod(tmp, 0o644)  # mkstemp made it private
-        os.replace(tmp, out)
-    except BaseException:
-        os.remove(tmp)
-        raise
     return len(items)
 
 

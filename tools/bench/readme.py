@@ -26,7 +26,8 @@ import argparse
 import json
 import os
 import sys
-import tempfile
+
+from tools.atomic import write_text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RECORDS = {"part1": os.path.join(ROOT, "tools", "bench", "part1.json"),
@@ -156,18 +157,6 @@ def updated_readmes(new_records=None):
     return out
 
 
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".readme-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--from", dest="source", metavar="DIR",
@@ -207,7 +196,7 @@ def main(argv=None):
         return 1
     if not args.check:
         for part, record in new_records.items():
-            write_atomic(RECORDS[part], json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+            write_text(RECORDS[part], json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             print("record: %s" % os.path.relpath(RECORDS[part], ROOT))
     stale = []
     for path, (old, new) in readmes.items():
@@ -215,7 +204,7 @@ def main(argv=None):
             continue
         stale.append(os.path.relpath(path, ROOT))
         if not args.check:
-            write_atomic(path, new)
+            write_text(path, new)
     if args.check:
         if stale:
             print("out of date: %s (run python -m tools.bench.readme)" % ", ".join(stale))

@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 
+from ..atomic import write_text
 from . import answer_key, results
 
 TEMPLATE = os.path.join(results.ROOT, "report_template.pptx")
@@ -50,9 +51,7 @@ def main(argv=None):
     fill.write_report(args.template, out, part1=args.part1, part2=args.part2, mymodel_accuracy=acc)
     print("report: wrote", os.path.relpath(out))
     key = os.path.join(args.out_dir, "answer_key.txt")
-    with open(key + ".tmp", "w") as fh:
-        fh.write(answer_key.key_text())
-    os.replace(key + ".tmp", key)
+    write_text(key, answer_key.key_text())
     print("report: wrote", os.path.relpath(key))
     if not args.no_pdf:
         pdf = render.to_pdf(out, args.out_dir)

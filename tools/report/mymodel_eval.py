@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 
+from ..atomic import write_text
 from ..paths import import_from
 
 MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
@@ -80,7 +81,5 @@ def evaluate_cached(part2, cache_dir):
         print("report: could not evaluate %s: %s: %s" % (ckpt, type(e).__name__, e))
         return None
     os.makedirs(cache_dir, exist_ok=True)
-    with open(cache + ".tmp", "w") as f:
-        json.dump({"sha256": digest, "correct": correct, "total": total}, f)
-    os.replace(cache + ".tmp", cache)
+    write_text(cache, json.dumps({"sha256": digest, "correct": correct, "total": total}))
     return correct, total

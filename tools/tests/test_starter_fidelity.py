@@ -55,9 +55,10 @@ assert len(COURSE_FILES) == 61, len(COURSE_FILES)
 # Deliberate differences in the inventory (each one is a line of the errata table).
 DROPPED = {P1 + "/cs7643/mnist.py", P2 + "/cs7643/mnist.py"}  # dead: nothing uses them
 # Ours, beside the course's files: a student README, pip requirements, the content-verified
-# CIFAR-10 download, and our extra public tests (more cases than the course's).
+# CIFAR-10 download, the atomic-write helper, and our extra public tests (more cases than the
+# course's).
 EXTRA_PATTERNS = [r"README\.md", r"requirements\.txt",
-                  r"part[12]-[a-z]+/cs7643/fetch\.py",
+                  r"part[12]-[a-z]+/cs7643/fetch\.py", r"part[12]-[a-z]+/cs7643/atomic\.py",
                   r"part1-convnet/tests/test_more_[a-z_]+\.py", r"part1-convnet/tests/gradcheck\.py",
                   r"part2-pytorch/tests/test_more_[a-z_]+\.py",
                   r"part2-pytorch/train_utils\.py", r"part2-pytorch/cs7643/smoke\.py",
