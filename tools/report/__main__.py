@@ -9,10 +9,10 @@ import os
 import sys
 
 from ..atomic import write_text
-from . import answer_key, results
+from . import answer_key, run_data
 
-TEMPLATE = os.path.join(results.ROOT, "report_template.pptx")
-OUT_DIR = os.path.join(results.ROOT, "dist", "report")
+TEMPLATE = os.path.join(run_data.ROOT, "report_template.pptx")
+OUT_DIR = os.path.join(run_data.ROOT, "dist", "report")
 
 
 def main(argv=None):
@@ -23,8 +23,8 @@ def main(argv=None):
     f = sub.add_parser("fill", help="write the filled reference report (.pptx, and PDF/PNGs if LibreOffice)")
     f.add_argument("--template", default=TEMPLATE)
     f.add_argument("--out-dir", default=OUT_DIR)
-    f.add_argument("--part1", default=results.PART1)
-    f.add_argument("--part2", default=results.PART2)
+    f.add_argument("--part1", default=run_data.PART1)
+    f.add_argument("--part2", default=run_data.PART2)
     f.add_argument("--no-eval", action="store_true", help="do not evaluate checkpoints/mymodel.pth")
     f.add_argument("--no-pdf", action="store_true", help="skip LibreOffice even if it is installed")
     sub.add_parser("key", help="print the theory answer key")

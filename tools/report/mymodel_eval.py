@@ -1,10 +1,11 @@
 """Test accuracy of part2-pytorch/checkpoints/mymodel.pth, the way the grader measures it.
 
 `MyModel()` loaded with `weights_only=True`, in eval() mode, on the 10000 CIFAR-10
-test images normalised with the SPEC's mean and std (no other transform). The
-result is cached in dist/report/mymodel_eval.json under the SHA-256 of the checkpoint
-and of models/my_model.py, so `make report` pays for it (about 4 minutes on a busy
-2-core CPU) only when one of them changes.
+test images normalised with the mean and std of the course's test files (the Normalize in
+part2-pytorch/tests/test_mymodel.py; no other transform). The result is cached in
+dist/report/mymodel_eval.json under the SHA-256 of the checkpoint and of
+models/my_model.py, so `make report` pays for it (about 4 minutes on a busy 2-core CPU)
+only when one of them changes.
 """
 import hashlib
 import json

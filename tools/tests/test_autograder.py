@@ -33,7 +33,7 @@ from tools.release import make_starter
 
 paths.put_first(paths.AUTOGRADER)  # the grader's packages, named as in the Gradescope zip
 from grader.grading import discover, grade  # noqa: E402
-from grader.results import SchemaError, make_results, validate  # noqa: E402
+from grader.results_json import SchemaError, make_results, validate  # noqa: E402
 
 
 def load_file(path, name):
