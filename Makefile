@@ -62,7 +62,7 @@ test-tools: setup data
 run: setup data run-part1 run-part2
 
 run-part1: setup data
-	cd $(P1) && $(PY) ../tools/run_notebook.py CS7643-Assignment2-1.ipynb
+	$(PY) -m tools.run_notebook $(P1)/CS7643-Assignment2-1.ipynb
 
 # Part 2: train the three graded models (the course's TwoLayerNet and VanillaCNN configs, the
 # staff's MyModel recipe), printing the Solver's progress lines, then build the Part 2 zip.
@@ -81,9 +81,9 @@ run-part2: setup data
 # changed) tables measured while other processes ran. BENCH_SETTLE=0: no waiting.
 BENCH_SETTLE ?= 240
 bench: setup data
-	cd $(P1) && $(PY) bench.py --threads 1 --repeat 20 --settle $(BENCH_SETTLE) --json ../dist/bench/part1.json
-	cd $(P2) && TQDM_DISABLE=1 $(PY) bench.py --threads 1 --runs 5 --settle $(BENCH_SETTLE) --json ../dist/bench/part2.json
-	$(PY) tools/bench/readme.py --from dist/bench
+	cd $(P1) && PYTHONPATH=$(CURDIR) $(PY) bench.py --threads 1 --repeat 20 --settle $(BENCH_SETTLE) --json ../dist/bench/part1.json
+	cd $(P2) && TQDM_DISABLE=1 PYTHONPATH=$(CURDIR) $(PY) bench.py --threads 1 --runs 5 --settle $(BENCH_SETTLE) --json ../dist/bench/part2.json
+	$(PY) -m tools.bench.readme --from dist/bench
 
 submission: setup
 	cd $(P1) && $(PY) -c "from cs7643.submit import make_a2_1_submission; print(make_a2_1_submission('.'))"
@@ -94,11 +94,11 @@ submission: setup
 JOBS ?= 1
 .PHONY: study
 study: setup data
-	JOBS=$(JOBS) $(PY) tools/study/run_study.py
+	JOBS=$(JOBS) $(PY) -m tools.study.run_study
 
 # Tables and plots of Part 2's experiments, regenerated from part2-pytorch/runs/*/metrics.csv.
 results: setup
-	$(PY) tools/study/make_results.py
+	$(PY) -m tools.study.make_results
 
 # ---------------------------------------------------------------- report (write-up)
 # Regenerates report_template.pptx (byte-identical when nothing changed), then fills it with
@@ -106,10 +106,10 @@ results: setup
 # .pdf and slides/slide-NN.png when LibreOffice is installed (skipped with a message if not).
 .PHONY: report
 report: setup data
-	PYTHONPATH=tools $(PY) -m report template
+	$(PY) -m tools.report template
 	@git diff --quiet -- report_template.pptx 2>/dev/null || \
 		echo "report: report_template.pptx differs from the committed one: the slides changed, commit it"
-	PYTHONPATH=tools $(PY) -m report fill
+	$(PY) -m tools.report fill
 # ---------------------------------------------------------------- end report
 
 # ---------------------------------------------------------------- staff tools (starter, autograder)
@@ -120,12 +120,12 @@ report: setup data
 .PHONY: starter autograder grade
 GRADE_RESULTS ?= dist/grade/results/results.json
 starter: setup
-	$(PY) tools/release/make_starter.py --out dist/starter
+	$(PY) -m tools.release.make_starter --out dist/starter
 
 autograder: setup
-	$(PY) tools/autograder/build.py --out dist/autograder.zip
-	$(PY) tools/autograder/build.py --part 1 --out dist/autograder_part1.zip
-	$(PY) tools/autograder/build.py --part 2 --out dist/autograder_part2.zip
+	$(PY) -m tools.autograder.build --out dist/autograder.zip
+	$(PY) -m tools.autograder.build --part 1 --out dist/autograder_part1.zip
+	$(PY) -m tools.autograder.build --part 2 --out dist/autograder_part2.zip
 
 grade: setup data
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/submission.zip" >&2; exit 2; }

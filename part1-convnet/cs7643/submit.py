@@ -9,6 +9,8 @@ holds the files as they are on disk.
 import os
 import zipfile
 
+from .atomic import atomic_path
+
 # The graded files of Part 1, relative to the part1-convnet folder.
 _A2_1_FILES = [
     "modules/conv_classifier.py",
@@ -56,15 +58,9 @@ def _make_submission(assignment_path, file_list, assignment_name):
                              % (name, os.path.abspath(assignment_path)))
     zip_path = os.path.join(assignment_path, assignment_name + ".zip")
     print("Writing zip file to: " + zip_path)
-    # Write beside the target and rename, so an interrupted run never leaves a broken zip.
-    tmp_path = "%s.%d.tmp" % (zip_path, os.getpid())
-    try:
+    # Written beside the target and renamed, so an interrupted run never leaves a broken zip.
+    with atomic_path(zip_path) as tmp_path:
         with zipfile.ZipFile(tmp_path, "w") as zf:
             for name in file_list:
                 zf.write(os.path.join(assignment_path, name), arcname=name)
-        os.replace(tmp_path, zip_path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
     return zip_path

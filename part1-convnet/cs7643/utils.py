@@ -17,10 +17,11 @@ import os
 import shutil
 import sys
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+
+from .atomic import atomic_path
 
 USER_AGENT = "gatech/cs7643"
 
@@ -53,17 +54,10 @@ def check_integrity(fpath, md5=None):
 # --------------------------------------------------------------------------- downloads
 def _urlretrieve(url, filename, chunk_size=1024 * 32):
     """Copy `url` to `filename` through a temporary file that is renamed when complete."""
-    folder = os.path.dirname(os.path.abspath(filename))
-    fd, tmp = tempfile.mkstemp(prefix=".download-", dir=folder)
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=60) as response:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with atomic_path(filename) as tmp:
+        with open(tmp, "wb") as out, urllib.request.urlopen(request, timeout=60) as response:
             shutil.copyfileobj(response, out, chunk_size)
-        os.replace(tmp, filename)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
@@ -155,16 +149,9 @@ def _decompress(from_path, to_path=None, remove_finished=False):
     if to_path is None:
         to_path = from_path[:-len(compression)] if not archive else \
             from_path[:-len(suffix)] + archive
-    folder = os.path.dirname(os.path.abspath(to_path))
-    fd, tmp = tempfile.mkstemp(prefix=".decompress-", dir=folder)
-    try:
-        with _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as src, os.fdopen(fd, "wb") as dst:
+    with atomic_path(to_path) as tmp:
+        with _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as src, open(tmp, "wb") as dst:
             shutil.copyfileobj(src, dst)
-        os.replace(tmp, to_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     if remove_finished:
         os.remove(from_path)
     return to_path

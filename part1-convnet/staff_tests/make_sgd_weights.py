@@ -1,7 +1,7 @@
 """Regenerate tests/sgd_weights/{w,b}.npy from the reference solution (staff only).
 
-    python staff_tests/make_sgd_weights.py          # from part1-convnet; writes the files
-    python staff_tests/make_sgd_weights.py --check  # compare with the committed files only
+    python -m staff_tests.make_sgd_weights          # from part1-convnet; writes the files
+    python -m staff_tests.make_sgd_weights --check  # compare with the committed files only
 
 The arrays are the weight and bias of ConvNet([Linear(128, 10)]) after the two SGD steps
 of tests/test_sgd.py, made by OUR modules and optimizer (reg 1e-3 included, as the course's
@@ -15,12 +15,11 @@ import sys
 
 import numpy as np
 
+from modules import ConvNet
+from optimizer import SGD
+
 PART = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(PART, "tests", "sgd_weights")
-sys.path.insert(0, PART)
-
-from modules import ConvNet  # noqa: E402
-from optimizer import SGD    # noqa: E402
 
 
 def two_steps(reg=1e-3):

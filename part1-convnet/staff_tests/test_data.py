@@ -45,7 +45,8 @@ class TestGetCIFAR10Data(unittest.TestCase):
         raw_test, labels_test = raw_batch(self.folder, "test_batch")
         np.testing.assert_allclose(X_test + mean, raw_test[:1000], atol=1e-9)
         np.testing.assert_array_equal(y_test, labels_test[:1000])
-        # Per-channel mean of the training pixels / 255 (SPEC: about 0.4914, 0.4822, 0.4465).
+        # Per-channel mean of the training pixels / 255 (about 0.4914, 0.4822, 0.4465: the
+        # mean of the course's Normalize in part2-pytorch/tests/).
         np.testing.assert_allclose(mean.mean(axis=(1, 2)) / 255, [0.4914, 0.4822, 0.4465],
                                    atol=2e-3)
 

@@ -12,6 +12,8 @@ import glob
 import os
 import zipfile
 
+from .atomic import atomic_path
+
 # The graded files of Part 1, relative to the part1-convnet folder (that part's zip is
 # built with its own cs7643/submit.py).
 _A2_1_FILES = [
@@ -101,8 +103,7 @@ def _make_submission(assignment_path, file_list, assignment_name):
     zip_path = os.path.join(assignment_path, assignment_name + ".zip")
     print("Writing zip file to: " + zip_path)
     # written beside the target, then renamed: an interrupted run never leaves a broken zip
-    tmp_path = "%s.%d.tmp" % (zip_path, os.getpid())
-    try:
+    with atomic_path(zip_path) as tmp_path:
         with zipfile.ZipFile(tmp_path, "w") as zf:
             for name in names:
                 try_write_file(assignment_path, name, zf)
@@ -110,9 +111,4 @@ def _make_submission(assignment_path, file_list, assignment_name):
         if size > MAX_BYTES:
             raise ValueError("%s would be %.0f MB, over Gradescope's 100 MB: make the checkpoints "
                              "smaller (fewer parameters)" % (assignment_name + ".zip", size / 2 ** 20))
-        os.replace(tmp_path, zip_path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
     return zip_path

@@ -5,16 +5,13 @@ datasets load it like the real thing. Class c's images are noise around a colour
 that depends on c, so even TwoLayerNet learns it within a few epochs.
 """
 import os
-import sys
 import tempfile
 
 import numpy as np
 
-PART2 = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if PART2 not in sys.path:
-    sys.path.insert(0, PART2)
+from cs7643 import fetch
 
-from cs7643 import fetch  # noqa: E402
+PART2 = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def make_images(labels, rng):

@@ -8,9 +8,7 @@ import unittest
 import nbformat
 
 from staff_tests.synthetic import PART2
-
-sys.path.insert(0, os.path.join(os.path.dirname(PART2), "tools"))
-from run_notebook import run_notebook  # noqa: E402
+from tools.run_notebook import run_notebook  # the repository root: see pytest.ini
 
 NOTEBOOK = os.path.join(PART2, "CS7643-Assignment2-2.ipynb")
 

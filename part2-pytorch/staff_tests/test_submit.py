@@ -8,7 +8,7 @@ import unittest
 import zipfile
 from unittest import mock
 
-from staff_tests.synthetic import PART2  # noqa: F401  (puts part2-pytorch on sys.path)
+from staff_tests.synthetic import PART2
 from cs7643 import submit
 from cs7643.submit import make_a2_2_submission
 

@@ -1,6 +1,6 @@
 """Build the Gradescope autograder zip.
 
-    python tools/autograder/build.py [--out dist/autograder.zip]
+    python -m tools.autograder.build [--out dist/autograder.zip]    # from the repository root
 
 The zip holds, at its root (Gradescope unpacks it into /autograder/source):
 
@@ -23,12 +23,14 @@ The CIFAR-10 test set is not in the zip: setup.sh fetches and verifies it.
 import argparse
 import os
 import sys
-import tempfile
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+from tools import paths
+from tools.atomic import atomic_path
+
+HERE = paths.AUTOGRADER
+REPO = paths.REPO
+paths.put_first(HERE)  # the grader's packages, named as in the zip
 from grader.grading import PARTS  # noqa: E402
 
 # The packages the grader and the students' code import (names as in requirements.txt).
@@ -99,9 +101,7 @@ def build(out, repo=REPO, part=None):
     out = os.path.abspath(out)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     items = contents(repo, part)
-    fd, tmp = tempfile.mkstemp(prefix=".autograder-", suffix=".zip", dir=os.path.dirname(out))
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             for path, arcname, text in items:
                 info = zipfile.ZipInfo(arcname, date_time=(2024, 1, 1, 0, 0, 0))
@@ -114,11 +114,6 @@ def build(out, repo=REPO, part=None):
                 else:
                     data = text.encode()
                 z.writestr(info, data)
-        os.chmod(tmp, 0o644)  # mkstemp made it private
-        os.replace(tmp, out)
-    except BaseException:
-        os.remove(tmp)
-        raise
     return len(items)
 
 

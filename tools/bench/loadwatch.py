@@ -17,8 +17,9 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
+
+from tools.atomic import write_text
 
 THRESHOLD = 0.5
 
@@ -148,17 +149,7 @@ def machine():
 
 def write_json(path, data):
     """Write data as JSON to path through a temporary file (never half-written)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".bench-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
 def command_line():

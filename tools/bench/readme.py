@@ -1,9 +1,9 @@
 """Copy the benchmark tables of `make bench` into the READMEs (no figure is typed by hand).
 
-    python tools/bench/readme.py --from dist/bench    # what `make bench` runs after measuring
-    python tools/bench/readme.py --from dist/bench --allow-busy   # accept busy tables, flagged
-    python tools/bench/readme.py                      # re-render the READMEs from the records
-    python tools/bench/readme.py --check              # exit 1 if a README differs from them
+    python -m tools.bench.readme --from dist/bench    # what `make bench` runs after measuring
+    python -m tools.bench.readme --from dist/bench --allow-busy   # accept busy tables, flagged
+    python -m tools.bench.readme                      # re-render the READMEs from the records
+    python -m tools.bench.readme --check              # exit 1 if a README differs from them
 
 `make bench` has part1-convnet/bench.py and part2-pytorch/bench.py write their tables, with
 the load recorded around each, to dist/bench/part1.json and part2.json. With --from, this
@@ -26,7 +26,8 @@ import argparse
 import json
 import os
 import sys
-import tempfile
+
+from tools.atomic import write_text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RECORDS = {"part1": os.path.join(ROOT, "tools", "bench", "part1.json"),
@@ -156,18 +157,6 @@ def updated_readmes(new_records=None):
     return out
 
 
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".readme-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--from", dest="source", metavar="DIR",
@@ -207,7 +196,7 @@ def main(argv=None):
         return 1
     if not args.check:
         for part, record in new_records.items():
-            write_atomic(RECORDS[part], json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+            write_text(RECORDS[part], json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             print("record: %s" % os.path.relpath(RECORDS[part], ROOT))
     stale = []
     for path, (old, new) in readmes.items():
@@ -215,10 +204,10 @@ def main(argv=None):
             continue
         stale.append(os.path.relpath(path, ROOT))
         if not args.check:
-            write_atomic(path, new)
+            write_text(path, new)
     if args.check:
         if stale:
-            print("out of date: %s (run python tools/bench/readme.py)" % ", ".join(stale))
+            print("out of date: %s (run python -m tools.bench.readme)" % ", ".join(stale))
             return 1
         print("READMEs match the benchmark records")
     else:

@@ -1,6 +1,6 @@
 """Build the student starter kit from the reference solution.
 
-    python tools/release/make_starter.py [--repo .] [--out dist/starter]
+    python -m tools.release.make_starter [--repo .] [--out dist/starter]   # from the repo root
 
 What a student receives, and nothing else:
 
@@ -24,9 +24,7 @@ import shutil
 import sys
 import tempfile
 
-if __package__ in (None, ""):  # run as a script: make `release` importable
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from release.markers import has_marker, strip_solutions  # noqa: E402
+from .markers import has_marker, strip_solutions
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUDENT_README = os.path.join(HERE, "README.student.md")

@@ -1,6 +1,6 @@
 """The theory answer key, computed rather than typed.
 
-    PYTHONPATH=tools python -m report key      # print it
+    python -m tools.report key      # print it
 
 Q1  A convolution is linear in its input, so y = A x. We build A by asking, for
     every output pixel and every kernel tap, which input pixel that tap lands on
@@ -184,7 +184,7 @@ def q2_text(x0):
 
 
 def key_text():
-    """The whole theory key as plain text (what `python -m report key` prints)."""
+    """The whole theory key as plain text (what `python -m tools.report key` prints)."""
     lines = ["Q1 (a)", q1a_text(), "", "Q1 (b) A ="]
     lines += ["  [" + "  ".join("%-6s" % s for s in row) + "]" for row in conv_matrix_symbols()]
     lines.append(q1b_text())

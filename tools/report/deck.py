@@ -8,7 +8,6 @@ and Google Slides do not show it), and the shapes the filling needs are named:
 import copy
 import datetime
 import io
-import os
 import zipfile
 
 from pptx import Presentation
@@ -16,6 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
+from ..atomic import atomic_path
 from . import layouts
 from .slides import Run
 
@@ -283,8 +283,6 @@ def save(prs, path):
             member.compress_type = zipfile.ZIP_STORED
             member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(out.getvalue())
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(out.getvalue())

@@ -1,6 +1,6 @@
 """`make report`: the committed template, filled with the answer key and the kit's results.
 
-    PYTHONPATH=tools python -m report fill [--out-dir dist/report]
+    python -m tools.report fill [--out-dir dist/report]
 
 Opens report_template.pptx, finds each slide by its key, and adds the reference
 answer under the slide's prompt: the computed theory key, Part 1's plot, the MyModel
@@ -15,7 +15,7 @@ import re
 from pptx import Presentation
 from pptx.util import Inches
 
-from . import answer_key, deck, results
+from . import answer_key, deck, run_data
 from .slides import BY_KEY
 
 NO_REFERENCE = ("No reference answer: each student writes their own, about the paper they chose. "
@@ -108,7 +108,7 @@ def fill_theory(prs):
 
 def fill_part1(prs, part1):
     _, slide = deck.find_slide(prs, "part1_curve")
-    plot = results.part1_plot(part1)
+    plot = run_data.part1_plot(part1)
     if plot:
         deck.add_picture(slide, plot, (0.30, 0.80, 9.40, 4.30))
         cap = deck.add_textbox(slide, (0.30, 5.15, 9.40, 0.35), "Caption")
@@ -116,7 +116,7 @@ def fill_part1(prs, part1):
                       deck.GREY)
     else:
         answer(prs, "part1_curve", (0.30, 0.80, 9.40, 1.00),
-               "part1-convnet/train.png: %s (make run-part1 writes it)." % results.MISSING)
+               "part1-convnet/train.png: %s (make run-part1 writes it)." % run_data.MISSING)
 
 
 ARCH_SECTIONS = r"architecture|design|idea|why"  # headings of MYMODEL.md shown as the design
@@ -129,17 +129,17 @@ def design_summary(markdown):
     if not ideas:
         return None
     return "In short (MYMODEL.md has the details, on the slides after this one):\n" + \
-        "\n".join("• " + results.markdown_to_lines(i) for i in ideas)
+        "\n".join("• " + run_data.markdown_to_lines(i) for i in ideas)
 
 
 def mymodel_texts(info, accuracy=None):
     """(design, hyper-parameters, accuracy) texts for the MyModel slide."""
     if info["design"]:
         # the design sections if the file has them (its results are on the accuracy line)
-        design = results.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]
-        design = results.markdown_to_lines(design)
+        design = run_data.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]
+        design = run_data.markdown_to_lines(design)
     else:
-        design = "MYMODEL.md: %s." % results.MISSING
+        design = "MYMODEL.md: %s." % run_data.MISSING
     if info["config"]:
         # one line per section of the YAML file, then the notes its authors wrote at its top
         lines = ["From part2-pytorch/%s:" % info["config_path"]]
@@ -152,7 +152,7 @@ def mymodel_texts(info, accuracy=None):
             lines += [""] + info["comment"].split("\n")
         hp = "\n".join(lines)
     else:
-        hp = "MyModel's training config: %s." % results.MISSING
+        hp = "MyModel's training config: %s." % run_data.MISSING
     lines = []
     if accuracy is not None:
         lines.append("Checkpoint part2-pytorch/checkpoints/mymodel.pth: %.2f%% (%d/%d images of the CIFAR-10 "
@@ -161,21 +161,21 @@ def mymodel_texts(info, accuracy=None):
     elif info["checkpoint"]:
         lines.append("Checkpoint part2-pytorch/checkpoints/mymodel.pth exists; not evaluated in this build.")
     else:
-        lines.append("Checkpoint part2-pytorch/checkpoints/mymodel.pth: %s." % results.MISSING)
+        lines.append("Checkpoint part2-pytorch/checkpoints/mymodel.pth: %s." % run_data.MISSING)
     run = info["run"]
     if run:
         lines.append("Training run (runs/%s/metrics.csv): last epoch %.2f%%, best epoch %.2f%%, %d epochs, "
                      "%.1f min of training." % (run["name"], run["final"], run["best"], run["epochs_done"],
                                                 run["hours"] * 60))
     else:
-        lines.append("MyModel's training run (metrics.csv): %s." % results.MISSING)
+        lines.append("MyModel's training run (metrics.csv): %s." % run_data.MISSING)
     return design, hp, "\n".join(lines)
 
 
 def fill_mymodel(prs, part2, runs, accuracy):
-    info = results.mymodel_info(part2, runs)
+    info = run_data.mymodel_info(part2, runs)
     design, hp, acc = mymodel_texts(info, accuracy)
-    summary = design_summary(results.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]) \
+    summary = design_summary(run_data.markdown_sections(info["design"], ARCH_SECTIONS) or info["design"]) \
         if info["design"] else None
     if summary:  # the key ideas on the slide, the whole design on extra slides after it
         answer(prs, "mymodel_design", (0.30, 0.55, 9.40, 1.30), summary, "Answer", min_size=8, details=design)
@@ -205,7 +205,7 @@ def describe(run, part2):
         cfg += "; "
     status = "" if run["done"] else ", still running: %d of %d epochs" % (run["epochs_done"], run["epochs"])
     where = os.path.relpath(run["dir"], part2) if run["dir"].startswith(part2) else run["dir"]
-    return "%s (%s%s%s)" % (where, cfg, results.schedule_text(run), status)
+    return "%s (%s%s%s)" % (where, cfg, run_data.schedule_text(run), status)
 
 
 ACC_NOTE = ("Per-class accuracy (%) on the balanced CIFAR-10 test set (1000 images a class), "
@@ -214,7 +214,7 @@ ACC_NOTE = ("Per-class accuracy (%) on the balanced CIFAR-10 test set (1000 imag
 
 def lt_tables(runs):
     """{slide key: table body rows} for the three per-class tables."""
-    ce, focal, sweep = results.best_ce(runs), results.best_focal(runs), results.beta_sweep(runs)
+    ce, focal, sweep = run_data.best_ce(runs), run_data.best_focal(runs), run_data.beta_sweep(runs)
     return {
         "lt_ce": [["CE Loss"] + class_cells(ce)],
         "lt_beta": [[beta_label(r)] + class_cells(r) for r in sweep] or [["beta=?"] + class_cells(None)],
@@ -223,19 +223,19 @@ def lt_tables(runs):
 
 
 def lt_notes(runs, part2):
-    ce, focal, sweep = results.best_ce(runs), results.best_focal(runs), results.beta_sweep(runs)
-    missing = "no finished run yet: %s." % results.MISSING
+    ce, focal, sweep = run_data.best_ce(runs), run_data.best_focal(runs), run_data.beta_sweep(runs)
+    missing = "no finished run yet: %s." % run_data.MISSING
     notes = {}
     notes["lt_ce"] = ACC_NOTE + ("Best CE run: %s, top-1 %.2f%%." % (describe(ce, part2), ce["final"])
                                  if ce else "CE: " + missing)
     if sweep:
         notes["lt_beta"] = ACC_NOTE + "CB-Focal with gamma = 1, one run per beta (beta = 0: no reweighting), " \
-            "all on one schedule: %s. Top-1: %s." % (results.schedule_text(sweep[0]), ", ".join(
+            "all on one schedule: %s. Top-1: %s." % (run_data.schedule_text(sweep[0]), ", ".join(
                 "beta=%g %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep))
     else:
         notes["lt_beta"] = ACC_NOTE + "Beta sweep: " + missing
     if ce and focal:
-        same = results.schedule(ce) == results.schedule(focal)
+        same = run_data.schedule(ce) == run_data.schedule(focal)
         notes["lt_compare"] = ACC_NOTE + "CE Loss: %s, top-1 %.2f%%. CB-Focal, the best CB-Focal run (beta %s, " \
             "gamma %s): %s, top-1 %.2f%%.%s" % (
                 describe(ce, part2), ce["final"], focal["cfg"].get("beta"), focal["cfg"].get("gamma"),
@@ -250,30 +250,30 @@ def lt_observations(runs):
     facts = []
     mean = lambda run, s: sum(run["per_class"][s]) / len(run["per_class"][s])  # noqa: E731
     head, tail = slice(0, 3), slice(7, 10)
-    ce, focal, sweep = results.best_ce(runs), results.best_focal(runs), results.beta_sweep(runs)
+    ce, focal, sweep = run_data.best_ce(runs), run_data.best_focal(runs), run_data.beta_sweep(runs)
     if ce and focal:
         facts.append("• Best CB-Focal against best CE: top-1 %.2f%% against %.2f%% (%+.2f); frequent classes "
                      "0-2: %.1f%% against %.1f%%; rare classes 7-9: %.1f%% against %.1f%%."
                      % (focal["final"], ce["final"], focal["final"] - ce["final"], mean(focal, head),
                         mean(ce, head), mean(focal, tail), mean(ce, tail)))
     else:
-        facts.append("• CB-Focal against CE: %s." % results.MISSING)
+        facts.append("• CB-Focal against CE: %s." % run_data.MISSING)
     if sweep:
         best = max(sweep, key=lambda r: r["final"])
         facts.append("• Beta sweep (gamma = 1, %s): %s; best beta = %g."
-                     % (results.schedule_text(sweep[0]),
+                     % (run_data.schedule_text(sweep[0]),
                         ", ".join("beta=%g: %.2f%%" % (r["cfg"]["beta"], r["final"]) for r in sweep),
                         best["cfg"]["beta"]))
         # gamma at the best beta, on the same schedule
-        gammas = [r for r in runs.values() if results.is_long_tailed(r) and r["cfg"].get("loss_type") == "Focal"
-                  and results.schedule(r) == results.schedule(best)
+        gammas = [r for r in runs.values() if run_data.is_long_tailed(r) and r["cfg"].get("loss_type") == "Focal"
+                  and run_data.schedule(r) == run_data.schedule(best)
                   and float(r["cfg"].get("beta", -1)) == float(best["cfg"]["beta"])]
         if len(gammas) > 1:
             gammas.sort(key=lambda r: float(r["cfg"].get("gamma", 1.0)))
             facts.append("• Gamma at beta = %g: %s." % (best["cfg"]["beta"], ", ".join(
                 "gamma=%s: %.2f%%" % (r["cfg"].get("gamma"), r["final"]) for r in gammas)))
     else:
-        facts.append("• Beta sweep: %s." % results.MISSING)
+        facts.append("• Beta sweep: %s." % run_data.MISSING)
     why = [
         "",
         "Why (the mechanism; the numbers above show how strongly it acts here):",
@@ -307,7 +307,7 @@ def fill_long_tailed(prs, part2, runs):
                       deck.GREY)
     answer(prs, "lt_explain", (0.30, 1.25, 9.40, 4.20), lt_observations(runs))
     # make results' plots, each on an extra slide after the table it belongs to
-    for name, path in results.results_plots(part2).items():
+    for name, path in run_data.results_plots(part2).items():
         key = "lt_ce" if name.startswith("curves") else "lt_beta" if "beta" in name else "lt_compare"
         _plot_slide(prs, key, path, "part2-pytorch/results/%s (make results). Long-tailed runs on the earlier "
                                     "subset: see the table's note." % name)
@@ -316,7 +316,7 @@ def fill_long_tailed(prs, part2, runs):
 # ---------------------------------------------------------------- the deck
 
 
-def fill_report(template, part1=results.PART1, part2=results.PART2, mymodel_accuracy=None):
+def fill_report(template, part1=run_data.PART1, part2=run_data.PART2, mymodel_accuracy=None):
     """The filled reference report as a Presentation.
 
     Inputs:
@@ -332,7 +332,7 @@ def fill_report(template, part1=results.PART1, part2=results.PART2, mymodel_accu
     if sub:
         deck.set_text(sub[0].text_frame, "Staff reference report, filled in by `make report` from the kit's "
                                          "code and results files.", 16, deck.GREY)
-    runs = results.load_runs(part2)
+    runs = run_data.load_runs(part2)
     fill_theory(prs)
     fill_part1(prs, part1)
     fill_mymodel(prs, part2, runs, mymodel_accuracy)

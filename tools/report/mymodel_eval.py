@@ -1,17 +1,19 @@
 """Test accuracy of part2-pytorch/checkpoints/mymodel.pth, the way the grader measures it.
 
 `MyModel()` loaded with `weights_only=True`, in eval() mode, on the 10000 CIFAR-10
-test images normalised with the SPEC's mean and std (no other transform). The
-result is cached in dist/report/mymodel_eval.json under the SHA-256 of the checkpoint
-and of models/my_model.py, so `make report` pays for it (about 4 minutes on a busy
-2-core CPU) only when one of them changes.
+test images normalised with the mean and std of the course's test files (the Normalize in
+part2-pytorch/tests/test_mymodel.py; no other transform). The result is cached in
+dist/report/mymodel_eval.json under the SHA-256 of the checkpoint and of
+models/my_model.py, so `make report` pays for it (about 4 minutes on a busy 2-core CPU)
+only when one of them changes.
 """
 import hashlib
 import json
 import os
 import pickle
 
-from .imports import import_from
+from ..atomic import write_text
+from ..paths import import_from
 
 MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
 
@@ -80,7 +82,5 @@ def evaluate_cached(part2, cache_dir):
         print("report: could not evaluate %s: %s: %s" % (ckpt, type(e).__name__, e))
         return None
     os.makedirs(cache_dir, exist_ok=True)
-    with open(cache + ".tmp", "w") as f:
-        json.dump({"sha256": digest, "correct": correct, "total": total}, f)
-    os.replace(cache + ".tmp", cache)
+    write_text(cache, json.dumps({"sha256": digest, "correct": correct, "total": total}))
     return correct, total

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import tempfile
 
+from ..atomic import atomic_path
+
 
 def find_soffice():
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -39,8 +41,8 @@ def to_pdf(pptx, out_dir, timeout=300):
             return None
         os.makedirs(out_dir, exist_ok=True)
         dest = os.path.join(out_dir, name)
-        shutil.move(made, dest + ".tmp")
-        os.replace(dest + ".tmp", dest)
+        with atomic_path(dest) as tmp:
+            shutil.move(made, tmp)
     return dest
 
 

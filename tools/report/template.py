@@ -1,6 +1,6 @@
 """Build report_template.pptx from slides.py.
 
-    PYTHONPATH=tools python -m report template [--out report_template.pptx]
+    python -m tools.report template [--out report_template.pptx]
 """
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.xmlchemy import OxmlElement

@@ -1,6 +1,6 @@
 """Regenerate every results table and plot of Part 2 from the runs' metrics CSVs.
 
-    python tools/study/make_results.py            # or: make results
+    python -m tools.study.make_results            # from the repository root, or: make results
 
 Reads   part2-pytorch/runs/<config name>/metrics.csv   (written by the Solver, one row per epoch:
         epoch,lr,train_loss,train_acc,test_loss,test_acc,class_acc_0..class_acc_9,seconds)
@@ -20,8 +20,9 @@ import csv
 import os
 import sys
 
-import runs as study
-from runs import BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PART2, ROOT, SHORT, SIGMOID
+from tools.atomic import atomic_path, write_text
+from tools.study import runs as study
+from tools.study.runs import BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PART2, ROOT, SHORT, SIGMOID
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
@@ -140,9 +141,9 @@ def make_plots(runs, out_dir):
     def save(fig, name):
         path = os.path.join(out_dir, name)
         fig.tight_layout()
-        fig.savefig(path + ".tmp.png", dpi=110)
+        with atomic_path(path) as tmp:  # keeps the .png that tells savefig the format
+            fig.savefig(tmp, dpi=110)
         plt.close(fig)
-        os.replace(path + ".tmp.png", path)
         written.append(name)
 
     # 1. training curves of every study run
@@ -272,12 +273,6 @@ def render(runs, plots, part2=PART2):
     return "\n".join(parts)
 
 
-def write_atomic(path, text):
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-
-
 def update_readme(readme, block):
     begin, end = "<!-- results:begin -->", "<!-- results:end -->"
     text = open(readme).read()
@@ -285,7 +280,7 @@ def update_readme(readme, block):
         raise SystemExit("%s has no %s ... %s markers: add them where the results go" % (readme, begin, end))
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    write_atomic(readme, head + begin + "\n" + block + "\n" + end + tail)
+    write_text(readme, head + begin + "\n" + block + "\n" + end + tail)
 
 
 def main(argv=None):
@@ -300,7 +295,7 @@ def main(argv=None):
     os.makedirs(out_dir, exist_ok=True)
     plots = make_plots(runs, out_dir)
     block = render(runs, plots, args.part2)
-    write_atomic(os.path.join(out_dir, "results.md"), "# Part 2 results\n\n" + block)
+    write_text(os.path.join(out_dir, "results.md"), "# Part 2 results\n\n" + block)
     if not args.no_readme:
         update_readme(args.readme, block)
     print("results: %d of %d runs found; wrote %s" % (len(runs), len(names), ", ".join(plots) or "no plots"))

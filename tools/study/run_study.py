@@ -1,6 +1,6 @@
 """Run (or continue) every experiment of the long-tailed study, one after another.
 
-    python tools/study/run_study.py [config stem ...]    # or: make study [JOBS=2]; default: runs.ORDER
+    python -m tools.study.run_study [config stem ...]   (from the repository root)    # or: make study [JOBS=2]; default: runs.ORDER
 
 Each run is `python -m solver --config experiments/configs/<stem>.yaml --resume`, from
 part2-pytorch/, printing the Solver's progress lines. It resumes from
@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 
-import runs
+from tools.study import runs
 
 
 def last_epoch(part2, name):

@@ -28,11 +28,12 @@ import zipfile
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
 AUTOGRADER = os.path.join(TOOLS, "autograder")
-sys.path.insert(0, AUTOGRADER)
-sys.path.insert(0, TOOLS)
+from tools import paths
+from tools.release import make_starter
+
+paths.put_first(paths.AUTOGRADER)  # the grader's packages, named as in the Gradescope zip
 from grader.grading import discover, grade  # noqa: E402
-from grader.results import SchemaError, make_results, validate  # noqa: E402
-from release import make_starter  # noqa: E402
+from grader.results_json import SchemaError, make_results, validate  # noqa: E402
 
 
 def load_file(path, name):

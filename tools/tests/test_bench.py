@@ -5,17 +5,12 @@ check the idle verdict, the CPU accounting, the files and the README blocks.
 """
 import json
 import os
-import sys
 import tempfile
 import time
 import unittest
 from unittest import mock
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "bench"))
-
-import loadwatch  # noqa: E402
-import readme  # noqa: E402
+from tools.bench import loadwatch, readme
 
 
 def fake_clock(values):
@@ -209,7 +204,7 @@ class TestCommittedReadmes(unittest.TestCase):
             readmes = readme.updated_readmes()
         for path, (old, new) in readmes.items():
             self.assertEqual(old, new, "%s differs from the benchmark records: run "
-                                       "python tools/bench/readme.py" % path)
+                                       "python -m tools.bench.readme" % path)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import test_autograder as H  # noqa: E402  (helpers: submissions, zips, score checks)
+from tools.tests import test_autograder as H  # helpers: submissions, zips, score checks
 
 AG_ENTRIES = ["grader", "gtests", "probes"]
 # the reference with a bug: Conv2D.backward leaves dx, dw, db at zero

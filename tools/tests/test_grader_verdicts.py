@@ -11,13 +11,10 @@ on its method alone; a TwoLayerNet with a 256-way output fails its own tests.
 """
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import test_autograder as H  # noqa: E402
+from tools.tests import test_autograder as H
 
 
 class TestPart1Verdicts(H.ScoreChecks):

@@ -16,7 +16,7 @@ scores). Three kinds of checks:
 
 Entries with an `xfail` reason in corpus.json are known mis-grades of the
 grader: they are reported in the table (XFAIL, or XPASS once fixed), not failed.
-The staff table: cd tools/autograder && ../../.venv/bin/python -m corpus
+The staff table: python -m tools.autograder.corpus (from the repository root)
 """
 import ast
 import os
@@ -24,9 +24,7 @@ import sys
 import tempfile
 import unittest
 
-TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOOLS, "autograder"))
-from corpus import build, run  # noqa: E402
+from tools.autograder.corpus import build, run
 
 DATA = os.path.join(build.REPO, "part2-pytorch", "data", "cifar-10-batches-py")
 
@@ -111,7 +109,7 @@ class TestIndependentChecks(unittest.TestCase):
     """Each bug is wrong and each variant right, by torch float64 and the formulas."""
 
     def test_kinds_confirmed(self):
-        from corpus import checks
+        from tools.autograder.corpus import checks
         for r in build.load():
             with self.subTest(entry=r["id"]):
                 found = checks.check_entry(r, accuracy=False)

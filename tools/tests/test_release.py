@@ -20,9 +20,8 @@ import unittest
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
-from release import make_starter  # noqa: E402
-from release.markers import MarkerError, find_regions, has_marker, strip_solutions  # noqa: E402
+from tools.release import make_starter
+from tools.release.markers import MarkerError, find_regions, has_marker, strip_solutions
 
 # Where `make data` links CIFAR-10 (the course's layout: <part>/data/cifar10/cifar-10-batches-py).
 DATA = os.path.realpath(os.path.join(REPO, "part2-pytorch", "data", "cifar-10-batches-py"))
@@ -400,8 +399,7 @@ class TestRealStarter(unittest.TestCase):
                     self.assertEqual(r["outcome"], "pass", r)
 
     def test_notebooks_run_until_student_code(self):
-        sys.path.insert(0, TOOLS)
-        from run_notebook import run_notebook
+        from tools.run_notebook import run_notebook
         from nbclient.exceptions import CellExecutionError
         for part, name in ((PART1, "CS7643-Assignment2-1.ipynb"), (PART2, "CS7643-Assignment2-2.ipynb")):
             path = os.path.join(self.kit, part, name)

@@ -12,7 +12,6 @@ import glob
 import os
 import re
 import shutil
-import sys
 import tempfile
 import unittest
 
@@ -21,13 +20,13 @@ import torch
 import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-from report import answer_key, deck, fill, results, template  # noqa: E402
-from report.imports import import_from  # noqa: E402
-from pptx import Presentation  # noqa: E402
-from pptx.dml.color import RGBColor  # noqa: E402
-from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
-from pptx.util import Pt  # noqa: E402
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Pt
+
+from tools.paths import import_from
+from tools.report import answer_key, deck, fill, run_data, template
 
 TEMPLATE = os.path.join(ROOT, "report_template.pptx")
 EMU_PER_IN = 914400
@@ -524,7 +523,7 @@ class TestFillNothingYet(unittest.TestCase):
             prs = Presentation(out)
             texts = {k: "\n".join(t for _, t in v if isinstance(t, str)) for k, v in deck.slide_texts(prs)}
             for key in ["part1_curve", "mymodel_design", "lt_ce", "lt_beta", "lt_compare", "lt_explain"]:
-                self.assertIn(results.MISSING, texts[key], key)
+                self.assertIn(run_data.MISSING, texts[key], key)
             self.assertEqual(table_rows(prs, "lt_ce")[1], ["CE Loss"] + flat("–"))
             self.assertEqual(table_rows(prs, "lt_compare")[2], ["CB-Focal"] + flat("–"))
             self.assertEqual(len([s for s in prs.slides if "+" not in deck.slide_key(s)]), KIT_SLIDES)
@@ -533,7 +532,7 @@ class TestFillNothingYet(unittest.TestCase):
 
 
 def find_config_here(part2, name):
-    """A run's config, looked up independently of report.results: any <name>.yaml under
+    """A run's config, looked up independently of report.run_data: any <name>.yaml under
     part2-pytorch/ outside data/, one outside the course's configs/ folder first."""
     hits = [p for p in glob.glob(os.path.join(part2, "**", name + ".yaml"), recursive=True)
             if os.sep + "data" + os.sep not in p[len(part2):]]
@@ -548,11 +547,11 @@ class TestFillCurrentResults(unittest.TestCase):
     def setUpClass(cls):
         import yaml
         cls.runs = {}  # name: (flattened config, run folder)
-        for path in glob.glob(os.path.join(results.PART2, "**", "metrics.csv"), recursive=True):
+        for path in glob.glob(os.path.join(run_data.PART2, "**", "metrics.csv"), recursive=True):
             d = os.path.dirname(path)
             if not any(row["test_acc"] for row in csv.DictReader(open(path, newline=""))):
                 continue
-            cfg_path = find_config_here(results.PART2, os.path.basename(d))
+            cfg_path = find_config_here(run_data.PART2, os.path.basename(d))
             cfg = {}
             for section in (yaml.safe_load(open(cfg_path)) if cfg_path else {}).values():
                 cfg.update(section if isinstance(section, dict) else {})
@@ -608,19 +607,19 @@ class TestMarkdownForSlides(unittest.TestCase):
           "### Ideas, and why\n\nBecause.\n\n### Reproduce\n\n```\npython -m solver\n```\n")
 
     def test_paragraphs_and_items_are_joined(self):
-        self.assertEqual(results.markdown_to_lines(self.MD).split("\n")[:12], [
+        self.assertEqual(run_data.markdown_to_lines(self.MD).split("\n")[:12], [
             "MyModel", "", "Result: 93%", "", "Architecture", "", "Three stages, wide and shallow.", "",
             "layer | out", "conv | 64", "", "Detail"])
-        self.assertIn("• one continued\n• two", results.markdown_to_lines(self.MD))
-        self.assertIn("python -m solver", results.markdown_to_lines(self.MD))
+        self.assertIn("• one continued\n• two", run_data.markdown_to_lines(self.MD))
+        self.assertIn("python -m solver", run_data.markdown_to_lines(self.MD))
 
     def test_sections_by_heading(self):
-        picked = results.markdown_sections(self.MD, fill.ARCH_SECTIONS)
+        picked = run_data.markdown_sections(self.MD, fill.ARCH_SECTIONS)
         self.assertIn("#### Detail", picked)  # a subsection comes with its section
         self.assertIn("Because.", picked)
         self.assertNotIn("Result", picked)
         self.assertNotIn("solver", picked)
-        self.assertIsNone(results.markdown_sections(self.MD, "nothing like this"))
+        self.assertIsNone(run_data.markdown_sections(self.MD, "nothing like this"))
 
 
 class TestRenderWithoutLibreOffice(unittest.TestCase):
@@ -628,7 +627,7 @@ class TestRenderWithoutLibreOffice(unittest.TestCase):
         import io
         from contextlib import redirect_stdout
         from unittest import mock
-        from report import render
+        from tools.report import render
         with mock.patch.object(render.shutil, "which", return_value=None), redirect_stdout(io.StringIO()) as out:
             self.assertIsNone(render.to_pdf(TEMPLATE, tempfile.gettempdir()))
             self.assertEqual(render.to_pngs("missing.pdf", tempfile.gettempdir()), [])
@@ -638,14 +637,14 @@ class TestRenderWithoutLibreOffice(unittest.TestCase):
 
 class TestMyModelAccuracy(unittest.TestCase):
     def test_test_set_loader(self):
-        from report import mymodel_eval
+        from tools.report import mymodel_eval
         try:
-            x, y = mymodel_eval.load_test_set(results.PART2)
+            x, y = mymodel_eval.load_test_set(run_data.PART2)
         except FileNotFoundError as e:
             self.skipTest(str(e))
         self.assertEqual(tuple(x.shape), (10000, 3, 32, 32))
         self.assertEqual(torch.bincount(y).tolist(), [1000] * 10)
-        self.assertEqual(y[0].item(), 3)  # test[0] is a cat (SPEC section 4)
+        self.assertEqual(y[0].item(), 3)  # CIFAR-10's first test image is a cat (label 3)
         # undo the normalisation: pixels are k/255 in [0, 1]
         mean = torch.tensor(mymodel_eval.MEAN).view(1, 3, 1, 1)
         std = torch.tensor(mymodel_eval.STD).view(1, 3, 1, 1)
@@ -656,7 +655,7 @@ class TestMyModelAccuracy(unittest.TestCase):
 
     def test_cache_is_keyed_by_checkpoint_and_code(self):
         from unittest import mock
-        from report import mymodel_eval
+        from tools.report import mymodel_eval
         tmp = tempfile.mkdtemp()
         try:
             os.makedirs(os.path.join(tmp, "checkpoints"))

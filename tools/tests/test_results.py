@@ -2,12 +2,10 @@
 import csv
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "study"))
-import make_results  # noqa: E402
+from tools.study import make_results
 
 COLUMNS = ["epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc"] + \
           ["class_acc_%d" % i for i in range(10)] + ["seconds"]

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import unittest
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "study", "run_study.py")
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 # Stands in for the Python that trains (called as: python -m MODULE --config CONFIG --resume):
 # records "<config> <OMP_NUM_THREADS>", plus the module when it is not the solver; fails for "bad".
@@ -39,7 +39,8 @@ class TestRunStudy(unittest.TestCase):
         env.pop("OMP_NUM_THREADS", None)
         if jobs:
             env["JOBS"] = str(jobs)
-        r = subprocess.run([sys.executable, SCRIPT, *configs], env=env, capture_output=True, text=True)
+        r = subprocess.run([sys.executable, "-m", "tools.study.run_study", *configs], cwd=REPO, env=env,
+                           capture_output=True, text=True)
         self.output = r.stdout + r.stderr
         calls = open(self.record).read().split("\n")[:-1] if os.path.exists(self.record) else []
         return r.returncode, calls
@@ -97,11 +98,7 @@ class TestRunStudy(unittest.TestCase):
         self.assertIn("== typo: error: epochs must be a whole number >= 1, got the text 'ten'", self.output)
 
     def test_the_default_list_is_the_study_in_order(self):
-        sys.path.insert(0, os.path.dirname(SCRIPT))
-        try:
-            import runs
-        finally:
-            sys.path.remove(os.path.dirname(SCRIPT))
+        from tools.study import runs
         rc, calls = self.run_study()
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["%s unset" % name for name in runs.ORDER])

@@ -18,8 +18,7 @@ import unittest
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
-from release import make_starter  # noqa: E402
+from tools.release import make_starter
 
 P1, P2 = "part1-convnet", "part2-pytorch"
 
@@ -56,9 +55,10 @@ assert len(COURSE_FILES) == 61, len(COURSE_FILES)
 # Deliberate differences in the inventory (each one is a line of the errata table).
 DROPPED = {P1 + "/cs7643/mnist.py", P2 + "/cs7643/mnist.py"}  # dead: nothing uses them
 # Ours, beside the course's files: a student README, pip requirements, the content-verified
-# CIFAR-10 download, and our extra public tests (more cases than the course's).
+# CIFAR-10 download, the atomic-write helper, and our extra public tests (more cases than the
+# course's).
 EXTRA_PATTERNS = [r"README\.md", r"requirements\.txt",
-                  r"part[12]-[a-z]+/cs7643/fetch\.py",
+                  r"part[12]-[a-z]+/cs7643/fetch\.py", r"part[12]-[a-z]+/cs7643/atomic\.py",
                   r"part1-convnet/tests/test_more_[a-z_]+\.py", r"part1-convnet/tests/gradcheck\.py",
                   r"part2-pytorch/tests/test_more_[a-z_]+\.py",
                   r"part2-pytorch/train_utils\.py", r"part2-pytorch/config\.py",

@@ -6,20 +6,17 @@ includes the test-time augmentation (6 views)). Reports the median of several st
 in wall-clock time, and in CPU time divided by the thread count: on a shared
 machine the second figure estimates what an otherwise idle machine would do.
 
-    cd part2-pytorch && python experiments/mymodel/throughput.py [--threads 2] [--batch 512]
+    cd part2-pytorch && python -m experiments.mymodel.throughput [--threads 2] [--batch 512]
 """
 import argparse
-import os
 import resource
 import statistics
-import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from models import MyModel  # noqa: E402
+from models import MyModel  # the part's folder is on sys.path: started with -m from it
 
 
 def cpu_seconds():

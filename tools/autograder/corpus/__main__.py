@@ -1,6 +1,6 @@
 """Staff command: grade the corpus and print its table.
 
-    cd tools/autograder && ../../.venv/bin/python -m corpus [ID ...] [--part 1|2]
+    python -m tools.autograder.corpus [ID ...] [--part 1|2]      # from the repository root
         [--no-group] [--json FILE] [--keep DIR] [--checkpoint-cache DIR] [--check]
 
 Prints one row per entry (id, part, kind, unit, expected, got, verdict) and the
@@ -18,7 +18,7 @@ from . import build, run
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m corpus", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m tools.autograder.corpus", description=__doc__.splitlines()[0])
     p.add_argument("ids", nargs="*", help="entry ids (default: all)")
     p.add_argument("--part", type=int, choices=[1, 2])
     p.add_argument("--no-group", action="store_true", help="one submission per entry")

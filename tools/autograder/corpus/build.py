@@ -25,6 +25,8 @@ import re
 import shutil
 import textwrap
 
+from tools.atomic import write_text
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 DATA_FILE = os.path.join(HERE, "corpus.json")
@@ -104,10 +106,7 @@ def save(data, path=DATA_FILE):
     text = json.dumps(data, indent=1)
     text = re.sub(r'\[\s*("[^"\]]*"(?:,\s*"[^"\]]*")*)\s*\]',
                   lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text + "\n")
-    os.replace(tmp, path)
+    write_text(path, text + "\n")
 
 
 def override_files(entry):

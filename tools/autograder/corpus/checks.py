@@ -15,13 +15,14 @@ import importlib
 import io
 import os
 import pickle
-import sys
 import tempfile
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from tools.paths import importable
 
 from . import build
 
@@ -36,23 +37,10 @@ def submission(entry):
         extra = [root]
         if entry["part"] == 2:  # solver.py imports the part's data/ and cs7643/
             extra.append(os.path.join(build.REPO, build.PARTS[2]["folder"]))
-        saved_path = list(sys.path)
-        # Modules of these names that were imported before (e.g. by another test) are put
-        # back afterwards, so that the check leaves the process as it found it.
-        saved_modules = {k: m for k, m in sys.modules.items() if k.split(".")[0] in PACKAGES}
-
-        def forget():
-            for name in list(sys.modules):
-                if name.split(".")[0] in PACKAGES:
-                    del sys.modules[name]
-        forget()
-        sys.path[:0] = extra
-        try:
+        # Modules of these names imported before (e.g. by another test) are put back
+        # afterwards, so that the check leaves the process as it found it.
+        with importable(extra, PACKAGES):
             yield root
-        finally:
-            sys.path[:] = saved_path
-            forget()
-            sys.modules.update(saved_modules)
 
 
 def close(a, b, rtol=1e-5, atol=1e-7):

@@ -18,7 +18,7 @@ import unittest
 import zipfile
 
 from . import framework, sandbox
-from .results import make_results, write_results
+from .results_json import make_results, write_results
 
 REPO = os.path.dirname(os.path.dirname(sandbox.GRADER_SOURCE))  # when run from the repository
 

@@ -1,9 +1,10 @@
 """Top-1 accuracy of a checkpoint on the real CIFAR-10 test set (10,000 images).
 
-The grader reads the test set itself, checks it by content (SHA-256 of the decoded
-pixels and labels, SPEC.md section 4) every time it grades, and gives the runner the
-normalised images only: the labels never leave this process, so the student's code
-can neither read nor change what it is graded against.
+The grader reads the test set itself, checks it by content (SHA_IMAGES and SHA_LABELS
+below: SHA-256 of the decoded pixels and labels, as in part1-convnet/cs7643/fetch.py)
+every time it grades, and gives the runner the normalised images only: the labels never
+leave this process, so the student's code can neither read nor change what it is graded
+against.
 
 Staff option (--checkpoint-cache DIR): reuse an accuracy computed before for the same
 checkpoint file and the same model source files (keyed by the SHA-256 of both).

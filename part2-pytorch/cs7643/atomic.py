@@ -1,0 +1,1 @@
+../../part1-convnet/cs7643/atomic.py
