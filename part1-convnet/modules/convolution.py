@@ -121,7 +121,7 @@ class Conv2D:
         # All of cols at once would be K times the size of the input (30 MB for 50 CIFAR
         # images and 5x5 kernels) and would travel through main memory twice. So we build
         # it one band of output rows at a time, about 1 MB, and multiply it while it is
-        # still in the CPU cache; this takes a third less time than the one big product.
+        # still in the CPU cache (with the bias trick: a quarter less time for 50 images).
         rows = min(H_out, max(1, 2 ** 20 // (8 * K * W_out * N)))   # output rows per band
         cols = np.empty((K + 1, rows * W_out * N))
         cols[K] = 1
