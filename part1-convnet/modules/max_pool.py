@@ -76,15 +76,20 @@ class MaxPooling:
         k, s = self.kernel_size, self.stride
         N, C, H, W = x.shape
         H_out, W_out = (H - k) // s + 1, (W - k) // s + 1
-        # x[:, :, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of
+        # Work on a batch-last copy, xb[c, h, w, n]: the N images' pixels at one (c, h, w)
+        # sit side by side, so every step below runs over long stretches of memory instead
+        # of a few strided pixels of an image row. (Conv2D's output is already stored this
+        # way: then this is no copy.)
+        xb = np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+        # xb[:, i::s, j::s] (cropped to H' x W') holds the element at offset (i, j) of
         # every window, so the window maxima are the element-wise maximum of k*k slices.
-        # order='K' keeps x's memory order (Conv2D's output is batch-last), for fast loops
-        out = x[:, :, 0:s * H_out:s, 0:s * W_out:s].copy(order='K')   # offset (0, 0)
+        out = xb[:, 0:s * H_out:s, 0:s * W_out:s].copy()   # offset (0, 0)
         for i in range(k):
             for j in range(k):
                 if i or j:
-                    np.maximum(out, x[:, :, i:i + s * H_out:s, j:j + s * W_out:s], out=out)
-        self._out = out   # backward finds each window's winner by comparing with its maximum
+                    np.maximum(out, xb[:, i:i + s * H_out:s, j:j + s * W_out:s], out=out)
+        self._xb, self._out = xb, out   # backward compares the elements with the maxima
+        out = out.transpose(3, 0, 1, 2)  # (C, H', W', N) seen as (N, C, H', W'): a view
         # END SOLUTION
         self.cache = (x, H_out, W_out)
         return out
@@ -107,21 +112,21 @@ class MaxPooling:
         #: Hint: loops are allowed; np.unravel_index may help you find the position of
         #: each window's maximum.
         k, s = self.kernel_size, self.stride
-        out = self._out                        # the window maxima, from forward
-        dx = np.zeros_like(x, dtype=float)     # in x's memory order, like out
+        xb, out = self._xb, self._out     # batch-last, from forward
+        d = np.ascontiguousarray(dout.transpose(1, 2, 3, 0))   # dout batch-last too
+        dxb = np.zeros(xb.shape)
         # Each window's gradient goes to the first of its elements (row-major order) that
         # equals its maximum. Visit the k*k offsets in that order, all windows at once;
         # `free` marks the windows whose winner has not been found yet.
-        free = np.ones_like(out, dtype=bool)
+        free = np.ones(out.shape, dtype=bool)
         for i in range(k):
             for j in range(k):
-                window = (slice(None), slice(None), slice(i, i + s * H_out, s),
-                          slice(j, j + s * W_out, s))
-                wins = (x[window] == out) & free
+                window = (slice(None), slice(i, i + s * H_out, s), slice(j, j + s * W_out, s))
+                wins = (xb[window] == out) & free
                 free ^= wins
                 if k <= s:   # windows do not overlap: each input is in one window at most
-                    np.multiply(dout, wins, out=dx[window])
+                    np.multiply(d, wins, out=dxb[window])
                 else:        # overlapping windows: an input's gradients from each add up
-                    dx[window] += dout * wins
-        self.dx = dx
+                    dxb[window] += d * wins
+        self.dx = dxb.transpose(3, 0, 1, 2)   # back to (N, C, H, W), as a view
         # END SOLUTION
