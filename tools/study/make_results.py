@@ -22,7 +22,8 @@ import sys
 
 from tools.atomic import atomic_path, write_text
 from tools.study import runs as study
-from tools.study.runs import BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PART2, ROOT, SHORT, SIGMOID
+from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PART2, ROOT, SHORT,
+                               SIGMOID)
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
@@ -42,7 +43,9 @@ SUBSET_NOTE = ("† made with the earlier long-tailed subset (numpy `default_rng
                "order): the same per-class counts (5000, 2997, ..., 50), other images. These runs have not "
                "been redone on the course's subset.")
 # Cui et al., CVPR 2019, Table 2, long-tailed CIFAR-10, imbalance factor 100 (accuracy = 100 - error).
-PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57}
+# (The paper's CB focal figure is its sigmoid loss at beta = 0.9999, gamma = 1.)
+PAPER = {"config_resnet32_lt_ce": 70.36, "config_resnet32_lt_cbfocal": 74.57,
+         "config_resnet32_paper_ce": 70.36, "config_resnet32_paper_sigmoid_b0.9999": 74.57}
 
 
 def load_run(name, part2=PART2):
@@ -106,6 +109,11 @@ def _fmt_run_cells(run):
     return "%.2f%s" % (run["final"], status)
 
 
+def _num(value):
+    """A config number as written in a config (0, 0.999, 2), or – if there is none."""
+    return "–" if value is None else "%g" % value
+
+
 def table_per_class(runs, labels):
     head = "| run | loss | β | γ | epochs | " + " | ".join(str(i) for i in range(10)) + \
            " | top-1 (last epoch) | balanced | best epoch | paper | wall time |"
@@ -123,8 +131,8 @@ def table_per_class(runs, labels):
         c = run["cfg"]
         focal = c.get("loss_type") in FOCAL_LOSSES
         lines.append("| %s | %s | %s | %s | %d | %s | %s | %.2f | %.2f | %s | %.2f h |" % (
-            label, c.get("loss_type", "?"), c.get("beta", "–") if focal else "–",
-            c.get("gamma", "–") if focal else "–",
+            label, c.get("loss_type", "?"), _num(c.get("beta")) if focal else "–",
+            _num(c.get("gamma")) if focal else "–",
             run["epochs"], " | ".join("%.1f" % a for a in run["per_class"]), _fmt_run_cells(run),
             run["balanced"], run["best"], "%.2f" % PAPER[name] if name in PAPER else "–", run["hours"]))
     return "\n".join(lines)
@@ -227,7 +235,7 @@ def findings(runs):
         gammas += [n for n in betas if done[n]["cfg"].get("beta") == done[gammas[0]]["cfg"].get("beta")]
         gammas.sort(key=lambda n: float(done[n]["cfg"].get("gamma", 1.0)))
         out.append("γ at β = %s: %s." % (done[gammas[0]]["cfg"].get("beta"), ", ".join(
-            "γ = %s: %.2f%%" % (done[n]["cfg"].get("gamma"), done[n]["final"]) for n in gammas)))
+            "γ = %s: %.2f%%" % (_num(done[n]["cfg"].get("gamma")), done[n]["final"]) for n in gammas)))
     for name in SIGMOID:
         twin = next((n for n in BETA_SWEEP if n in done and name in done
                      and done[n]["cfg"].get("beta") == done[name]["cfg"].get("beta")), None)
@@ -236,6 +244,13 @@ def findings(runs):
                        "against %.2f%% (%+.2f points)." % (
                            done[name]["cfg"].get("beta"), done[name]["final"], done[twin]["final"],
                            done[name]["final"] - done[twin]["final"]))
+    (_, pce), (_, psig), (_, psoft) = PAPER_CONFIG
+    for name in (psig, psoft):
+        if pce in done and name in done:
+            out.append("Paper configuration, course's subset: %s minus CE = %+.2f points (paper, "
+                       "sigmoid CB focal: %+.2f)." % (
+                           dict((n, l) for l, n in PAPER_CONFIG)[name], done[name]["final"] - done[pce]["final"],
+                           PAPER[psig] - PAPER[pce]))
     return out
 
 
@@ -260,6 +275,10 @@ def render(runs, plots, part2=PART2):
              + schedule(BETA_SWEEP[1]), "",
              table_per_class(runs, [(n.split("sweep_")[1].replace("_", " "), n)
                                     for n in BETA_SWEEP + GAMMA_SWEEP + SIGMOID]), "",
+             "**The paper's configuration on the course's long-tailed subset** (the subset "
+             "`data/data_processing.py` draws today; a run still training shows its epochs). "
+             + schedule(PAPER_CONFIG[0][1]), "",
+             table_per_class(runs, PAPER_CONFIG), "",
              "**The course's 10-epoch schedule** (x0.1 after epoch 6, x0.01 after epoch 8) at lr 0.1, for "
              "reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]
