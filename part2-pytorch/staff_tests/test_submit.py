@@ -56,6 +56,9 @@ class TestSubmission(unittest.TestCase):
                   "models/twolayer.py", "losses/__init__.py", "losses/focal_loss.py", "checkpoints/mymodel.pth",
                   "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth", "configs/*.yaml"]
         self.assertEqual(submit._A2_2_FILES, course + ["solver.py"])
+        # the course's copy of Part 1's list lives here too (unused: Part 1 zips from its own folder)
+        with open(os.path.join(PART2, "..", "part1-convnet", "manifest.json")) as f:
+            self.assertEqual(submit._A2_1_FILES, json.load(f)["submit"])
 
     def test_missing_file(self):
         os.remove(os.path.join(self.root, "checkpoints", "mymodel.pth"))
