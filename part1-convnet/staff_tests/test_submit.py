@@ -1,6 +1,7 @@
 """make_a2_1_submission: the course's file list, the printed path, nothing half-written."""
 import contextlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -43,6 +44,11 @@ class TestSubmission(unittest.TestCase):
             "modules/linear.py", "modules/max_pool.py", "modules/relu.py",
             "modules/softmax_ce.py", "optimizer/sgd.py", "optimizer/__init__.py",
             "optimizer/_base_optimizer.py"])
+
+    def test_list_is_the_manifests(self):
+        # the student's submit.py keeps the course's literal list; manifest.json owns it for staff
+        with open(os.path.join(PART, "manifest.json")) as f:
+            self.assertEqual(_A2_1_FILES, json.load(f)["submit"])
 
     def test_missing_file_is_named_and_old_zip_kept(self):
         path, _ = self.make()

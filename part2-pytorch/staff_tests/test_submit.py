@@ -2,6 +2,7 @@
 configs/<name>, a clear error (and no zip) when a file is missing, the 100 MB limit."""
 import contextlib
 import io
+import json
 import os
 import tempfile
 import unittest
@@ -12,9 +13,9 @@ from staff_tests.synthetic import PART2
 from cs7643 import submit
 from cs7643.submit import make_a2_2_submission
 
-GRADED = ["models/__init__.py", "models/cnn.py", "models/my_model.py", "models/resnet.py", "models/twolayer.py",
-          "losses/__init__.py", "losses/focal_loss.py", "checkpoints/mymodel.pth", "checkpoints/twolayernet.pth",
-          "checkpoints/vanillacnn.pth", "solver.py"]
+with open(os.path.join(PART2, "manifest.json")) as _f:
+    MANIFEST = json.load(_f)  # the staff's copy of the file lists
+GRADED = [f for f in MANIFEST["submit"] if "*" not in f]  # the zip's files but the configs
 
 
 def touch(root, rel, text="x"):
@@ -47,6 +48,17 @@ class TestSubmission(unittest.TestCase):
             self.assertEqual(sorted(z.namelist()), sorted(GRADED + ["configs/config_twolayer.yaml",
                                                                    "configs/config_resnet32_focal.yaml"]))
             self.assertEqual(z.read("configs/config_twolayer.yaml").decode(), "configs/config_twolayer.yaml")
+
+    def test_list_is_the_manifests(self):
+        # the student's submit.py keeps its own literal list: the course's plus solver.py
+        self.assertEqual(submit._A2_2_FILES, MANIFEST["submit"])
+        course = ["models/__init__.py", "models/cnn.py", "models/my_model.py", "models/resnet.py",
+                  "models/twolayer.py", "losses/__init__.py", "losses/focal_loss.py", "checkpoints/mymodel.pth",
+                  "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth", "configs/*.yaml"]
+        self.assertEqual(submit._A2_2_FILES, course + ["solver.py"])
+        # the course's copy of Part 1's list lives here too (unused: Part 1 zips from its own folder)
+        with open(os.path.join(PART2, "..", "part1-convnet", "manifest.json")) as f:
+            self.assertEqual(submit._A2_1_FILES, json.load(f)["submit"])
 
     def test_missing_file(self):
         os.remove(os.path.join(self.root, "checkpoints", "mymodel.pth"))

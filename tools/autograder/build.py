@@ -14,7 +14,8 @@ The zip holds, at its root (Gradescope unpacks it into /autograder/source):
                                  config.py)
                                  and those given complete that the runner uses in place of
                                  the submitted copies (Part 1's softmax_ce.py and
-                                 _base_optimizer.py); symbolic links replaced by their targets
+                                 _base_optimizer.py); symbolic links replaced by their targets;
+                                 and the part's manifest.json (its file lists, read by the grader)
     PART                         only with --part: the part this zip grades (one Gradescope
                                  assignment per part; a zip of the other part is refused)
 
@@ -72,6 +73,8 @@ def contents(repo=REPO, part=None):
     for pkg in ("grader", "gtests", "probes"):
         items += [(p, z, None) for p, z in _files(os.path.join(HERE, pkg), pkg)]
     for spec in PARTS.values():
+        manifest = os.path.join(repo, spec["folder"], "manifest.json")
+        items.append((manifest, os.path.join("support", spec["folder"], "manifest.json"), None))
         for entry in spec["support"]:
             src = os.path.join(repo, spec["folder"], entry)
             dest = os.path.join("support", spec["folder"], entry)

@@ -29,20 +29,25 @@ from .markers import has_marker, strip_solutions
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUDENT_README = os.path.join(HERE, "README.student.md")
 
-# What each part ships: entries of the part folder (files or whole folders). They are the
-# course's files (../shared/ORIGINAL_KIT.md, section 1) plus, beside them, our additions:
-# cs7643/fetch.py (the content-verified download), the tests/test_more_*.py files,
-# Part 2's train_utils.py (the Solver's fast path), config.py (its config reader and checks)
-# and cs7643/smoke.py (the notebook's smoke mode). tools/tests/test_starter_fidelity.py
-# checks the result file by file.
-PARTS = {
-    "part1-convnet": ["modules", "optimizer", "data", "cs7643", "tests",
-                      "CS7643-Assignment2-1.ipynb"],
-    "part2-pytorch": ["models", "losses", "data", "cs7643", "tests", "configs", "checkpoints",
-                      "solver.py", "train_utils.py", "config.py", "CS7643-Assignment2-2.ipynb"],
-}
+# What each part ships: the "ship" entries of the part's manifest.json (files or whole
+# folders; the manifest owns the part's file lists). They are the course's files
+# (../shared/ORIGINAL_KIT.md, section 1) plus, beside them, our additions: cs7643/fetch.py
+# (the content-verified download), the tests/test_more_*.py files, Part 2's train_utils.py
+# (the Solver's fast path), config.py (its config reader and checks) and cs7643/smoke.py (the notebook's smoke mode).
+# tools/tests/test_starter_fidelity.py checks the result file by file. The manifests are
+# read from this repository, also when --repo names another one.
+REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def _manifest(part):
+    with open(os.path.join(REPO_ROOT, part, "manifest.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+MANIFESTS = {part: _manifest(part) for part in ("part1-convnet", "part2-pytorch")}
+PARTS = {part: m["ship"] for part, m in MANIFESTS.items()}
 # Folders the students' code writes into, made even if the reference has nothing to ship there.
-EMPTY_DIRS = ["part2-pytorch/checkpoints"]
+EMPTY_DIRS = [part + "/" + d for part, m in MANIFESTS.items() for d in m["ship_empty"]]
 # Top-level files: (name, required?)
 TOP_FILES = [("environment.yaml", True), ("requirements.txt", True),
              ("report_template.pptx", False)]
@@ -116,7 +121,7 @@ def plan(repo):
     """List (source path, path in the kit) for every file the kit holds.
 
     Also returns the entries of each part that are not shipped, so the caller can
-    report them (a new file that students need must be added to PARTS).
+    report them (a new file that students need must be added to its part's manifest.json).
     """
     files, left_out = [], []
     for part, entries in PARTS.items():
@@ -216,7 +221,7 @@ def build_starter(repo, out, log=print):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    root = os.path.dirname(os.path.dirname(HERE))
+    root = REPO_ROOT
     p.add_argument("--repo", default=root, help="the reference solution (default: this repository)")
     p.add_argument("--out", default=os.path.join(root, "dist", "starter"))
     args = p.parse_args(argv)

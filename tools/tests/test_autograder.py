@@ -271,7 +271,8 @@ class TestAutograderZip(ScoreChecks):
                      "support/part2-pytorch/config.py",
                      "support/part2-pytorch/cs7643/fetch.py",
                      "support/part1-convnet/modules/softmax_ce.py",
-                     "support/part1-convnet/optimizer/_base_optimizer.py", "PART"):
+                     "support/part1-convnet/optimizer/_base_optimizer.py", "PART",
+                     "support/part1-convnet/manifest.json", "support/part2-pytorch/manifest.json"):
             self.assertIn(name, self.names)
         self.assertEqual(self.modes["run_autograder"] & 0o111, 0o111)
         self.assertEqual(self.modes["setup.sh"] & 0o111, 0o111)

@@ -292,6 +292,40 @@ class TestBuildFixture(unittest.TestCase):
 
 
 # ---------------------------------------------------------------- this repository
+class TestManifests(unittest.TestCase):
+    """Each part's manifest.json (its file lists, read by the release, the grader and the
+    corpus): every list names files of the reference, and the lists fit together."""
+
+    def test_lists_fit_together(self):
+        import glob
+        for part, m in make_starter.MANIFESTS.items():
+            root = os.path.join(REPO, part)
+            shipped = lambda rel: rel in m["ship"] or rel.split("/")[0] in m["ship"]  # noqa: E731
+            with self.subTest(part=part):
+                for entry in m["ship"] + m["given"]:
+                    self.assertTrue(os.path.exists(os.path.join(root, entry)), entry)
+                for entry in m["ship_empty"] + m["given"] + m["submit"] + m["graded"]:
+                    self.assertTrue(shipped(entry), "%s is not in the kit (ship)" % entry)
+                zipped = set()
+                for entry in m["submit"]:
+                    found = glob.glob(os.path.join(root, entry))
+                    self.assertTrue(found, "%s matches no file of the reference" % entry)
+                    zipped |= {os.path.relpath(f, root) for f in found}
+                # the grader expects what the zip holds (the configs it grades among configs/*.yaml)
+                self.assertLessEqual(set(m["graded"]), zipped)
+                self.assertEqual(len(set(m["graded"])), len(m["graded"]))
+                self.assertEqual({f for f in zipped if not f.startswith("configs/")},
+                                 {f for f in m["graded"] if not f.startswith("configs/")})
+
+    def test_staff_files_stay_out(self):
+        files, left_out = make_starter.plan(REPO)
+        shipped = {rel for _, rel in files}
+        for staff in ("part1-convnet/manifest.json", "part2-pytorch/manifest.json",
+                      "part2-pytorch/checkpoint_eval.py"):
+            self.assertNotIn(staff, shipped)
+            self.assertIn(staff, left_out)
+
+
 def _needs_parts():
     missing = [p for p in ("part1-convnet/CS7643-Assignment2-1.ipynb", "part2-pytorch/solver.py",
                            "part1-convnet/tests/test_conv.py", "part2-pytorch/tests/test_focalloss.py")

@@ -19,6 +19,7 @@ Several entries that touch different units can be merged into one submission
 (see `groups`), which makes grading the corpus several times cheaper.
 """
 import ast
+import glob
 import json
 import os
 import re
@@ -32,19 +33,24 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 DATA_FILE = os.path.join(HERE, "corpus.json")
 ENTRIES = os.path.join(HERE, "entries")
 
-# What a student's zip holds, per part (the handout's lists).
-PARTS = {
-    1: dict(folder="part1-convnet", files=[
-        "modules/__init__.py", "modules/conv_classifier.py", "modules/convolution.py",
-        "modules/linear.py", "modules/max_pool.py", "modules/relu.py", "modules/softmax_ce.py",
-        "optimizer/__init__.py", "optimizer/_base_optimizer.py", "optimizer/sgd.py"]),
-    2: dict(folder="part2-pytorch", files=[
-        "solver.py", "models/__init__.py", "models/twolayer.py", "models/cnn.py",
-        "models/my_model.py", "models/resnet.py", "losses/__init__.py", "losses/focal_loss.py",
-        "configs/config_twolayer.yaml", "configs/config_vanilla_cnn.yaml",
-        "configs/config_mymodel.yaml", "configs/config_resnet32.yaml",
-        "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth", "checkpoints/mymodel.pth"]),
-}
+
+def zip_files(folder):
+    """What a student's zip of this part holds: its manifest.json's "submit" list, a glob
+    (configs/*.yaml) expanded on the reference's files."""
+    part = os.path.join(REPO, folder)
+    with open(os.path.join(part, "manifest.json"), encoding="utf-8") as f:
+        entries = json.load(f)["submit"]
+    files = []
+    for entry in entries:
+        if "*" in entry:
+            files += sorted(os.path.relpath(m, part) for m in glob.glob(os.path.join(part, entry)))
+        else:
+            files.append(entry)
+    return files
+
+
+PARTS = {1: dict(folder="part1-convnet", files=zip_files("part1-convnet")),
+         2: dict(folder="part2-pytorch", files=zip_files("part2-pytorch"))}
 KINDS = ("bug", "variant")
 WHOLE_FILE = "# corpus: whole file"
 # Release markers of the reference (CONTRIBUTING.md); a student's file has none.

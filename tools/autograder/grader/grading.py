@@ -7,6 +7,7 @@ of gtests/part<N>/ runs in this process; the student's code runs in a separate
 runner process (sandbox.Runner) that only ever sends back arrays.
 """
 import importlib
+import json
 import os
 import pkgutil
 import re
@@ -22,31 +23,30 @@ from .results_json import make_results, write_results
 
 REPO = os.path.dirname(os.path.dirname(sandbox.GRADER_SOURCE))  # when run from the repository
 
+def read_manifest(folder):
+    """The part's manifest.json, the one place that owns its file lists: bundled beside the
+    grader (build.py puts it in support/<folder>/), else the repository's."""
+    bundled = os.path.join(sandbox.GRADER_SOURCE, "support", folder, "manifest.json")
+    path = bundled if os.path.isfile(bundled) else os.path.join(REPO, folder, "manifest.json")
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _part(title, folder, packages, signs):
+    """How the grader names and recognises a part, and the part's file lists (manifest.json):
+    expected, the files a zip holds (a missing one is named in the feedback); support, the
+    given files put over the submitted copies (Part 1: given complete by the course; Part 2:
+    not submitted, but solver.py imports them)."""
+    manifest = read_manifest(folder)
+    return dict(title=title, folder=folder, packages=packages, signs=signs,
+                expected=manifest["graded"], support=manifest["given"])
+
+
 PARTS = {
-    "1": dict(
-        title="Part 1 (CNN from scratch)", folder="part1-convnet",
-        packages=["modules", "optimizer"],
-        # what a Part 1 zip holds (the handout's list)
-        expected=["modules/__init__.py", "modules/convolution.py", "modules/max_pool.py",
-                  "modules/relu.py", "modules/linear.py", "modules/softmax_ce.py",
-                  "modules/conv_classifier.py", "optimizer/__init__.py",
-                  "optimizer/_base_optimizer.py", "optimizer/sgd.py"],
-        signs=["modules", "optimizer"],
-        # given complete by the course: the runner uses these, not the submitted copies
-        support=["modules/softmax_ce.py", "optimizer/_base_optimizer.py"]),
-    "2": dict(
-        title="Part 2 (PyTorch)", folder="part2-pytorch",
-        packages=["models", "losses"],
-        expected=["solver.py", "models/__init__.py", "models/twolayer.py", "models/cnn.py",
-                  "models/my_model.py", "models/resnet.py", "losses/__init__.py",
-                  "losses/focal_loss.py", "configs/config_twolayer.yaml",
-                  "configs/config_vanilla_cnn.yaml", "configs/config_mymodel.yaml",
-                  "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth",
-                  "checkpoints/mymodel.pth"],
-        signs=["models", "losses", "solver.py", "checkpoints", "configs", "config"],
-        # files of the part that students do not submit but solver.py imports (config.py also
-        # reads the configs for gtests/part2/test_configs.py, from here, never from the submission)
-        support=["data", "cs7643", "train_utils.py", "config.py"]),
+    "1": _part("Part 1 (CNN from scratch)", "part1-convnet", packages=["modules", "optimizer"],
+               signs=["modules", "optimizer"]),
+    "2": _part("Part 2 (PyTorch)", "part2-pytorch", packages=["models", "losses"],
+               signs=["models", "losses", "solver.py", "checkpoints", "configs", "config"]),
 }
 ALL_SIGNS = {s for p in PARTS.values() for s in p["signs"]}
 MAX_UNZIPPED = 2 << 30
