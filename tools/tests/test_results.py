@@ -63,11 +63,11 @@ class TestMakeResults(unittest.TestCase):
         self.assertEqual(ce_row[17], "%.2f" % (100 * max(sum(ce[0]) / 10, sum(ce[-1]) / 10)))
         self.assertEqual(ce_row[18], "70.36")  # the paper's number beside ours
         cb_row = rows["CB focal (β=0.9999, γ=1) †"]
-        self.assertEqual(cb_row[1:4], ["Focal", "0.9999", "1.0"])
+        self.assertEqual(cb_row[1:4], ["Focal", "0.9999", "1"])  # as written in the config
         self.assertIn("(running: 3/4 epochs)", cb_row[15])  # unfinished runs are marked
         self.assertEqual(cb_row[19], "%.2f h" % (3 * 30.0 / 3600))
         sigmoid = [l for l in text.splitlines() if l.startswith("| sigmoid b0.9999 † |")][0].split("|")
-        self.assertEqual([c.strip() for c in sigmoid[2:6]], ["SigmoidFocal", "0.9999", "2.0", "1"])
+        self.assertEqual([c.strip() for c in sigmoid[2:6]], ["SigmoidFocal", "0.9999", "2", "1"])
         self.assertEqual(sigmoid[16].strip(), "%.2f" % (100 * sum(cb[0]) / 10))
         missing = [l for l in text.splitlines() if l.startswith("| b0.9 † |")]  # listed, never invented
         self.assertEqual(len(missing), 1)
@@ -117,7 +117,7 @@ class TestMakeResults(unittest.TestCase):
         line = [l for l in open(self.readme).read().splitlines() if l.startswith("**In short**")][0]
         self.assertIn("Headline: CB focal minus CE = +3.00 points (paper: +4.21).", line)
         self.assertIn("the best of the 2 finished β values is β = 0.9999 (66.00%).", line)
-        self.assertIn("γ at β = 0.9999: γ = 1.0: 66.00%, γ = 2.0: 64.00%.", line)
+        self.assertIn("γ at β = 0.9999: γ = 1: 66.00%, γ = 2: 64.00%.", line)
         self.assertIn("(β = 0.9999, same schedule and seed): 67.50% against 66.00% (+1.50 points).", line)
 
     def test_missing_markers_is_a_clear_error(self):

@@ -102,8 +102,13 @@ class TestRunStudy(unittest.TestCase):
         rc, calls = self.run_study()
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["%s unset" % name for name in runs.ORDER])
-        self.assertEqual(len(runs.ORDER), 12)
+        self.assertEqual(len(runs.ORDER), 15)
         self.assertEqual(runs.ORDER[:2], ["config_resnet32_ce", "config_resnet32_focal"])
+        # the paper's configuration on the course's subset comes last (issue 15)
+        self.assertEqual(runs.ORDER[-3:], ["config_resnet32_paper_ce", "config_resnet32_paper_sigmoid_b0.9999",
+                                           "config_resnet32_paper_cbfocal_b0.999"])
+        for name in runs.ORDER:   # every run of the list has its config
+            self.assertTrue(os.path.isfile(runs.config_path(name)), name)
 
     def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
         rc, calls = self.run_study("a", "bad", "c")
