@@ -242,12 +242,7 @@ class Reaper:
             pids = self.stray(runner_pids)
             if not pids:
                 break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            time.sleep(0.01)
+            _sigkill(pids)
             self.reap()
         self.reap()
 
@@ -360,6 +355,17 @@ def _chown_tree(path, uid):
         os.lchown(dirpath, uid, uid)
         for n in dirnames + filenames:
             os.lchown(os.path.join(dirpath, n), uid, uid)
+
+
+def _sigkill(pids):
+    """SIGKILL each pid (one that is gone already, or not ours to kill, is skipped), then give
+    the kernel a moment to deliver the signals before the caller looks again."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    time.sleep(0.01)
 
 
 def _grader_sys_path():
@@ -673,12 +679,7 @@ class Runner:
             pids = self.reaper.stray(self.pids) - {keep}
             if not pids:
                 break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            time.sleep(0.01)
+            _sigkill(pids)
             self.reaper.reap()
 
     def stop(self):
