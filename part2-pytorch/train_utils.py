@@ -452,6 +452,34 @@ def autocast(solver):
     return nullcontext()
 
 
+def channels_last_gradients(model):
+    """Make the gradient that reaches each layer's 4-D output channels_last, as the output is.
+
+    Why: a model that flattens its feature maps before a linear layer (torch.flatten,
+    .view) hands the layer before the flatten a gradient in the default NCHW layout,
+    while that layer's output and saved tensors are channels_last. Some CPU backward
+    kernels are much slower with mixed layouts: VanillaCNN's max-pool backward takes
+    about 11 ms for a batch of 128 instead of 4 ms, a fifth of its whole training step.
+    Converting the gradient costs about 0.4 ms. Only the memory layout changes, not a
+    single value.
+
+    Inputs:
+    - model: an nn.Module whose parameters are already channels_last; a hook is added to
+      each of its leaf modules (layers without sub-modules). Returns the model.
+    """
+    def to_channels_last(grad):
+        return grad.contiguous(memory_format=torch.channels_last)
+
+    def after_forward(module, inputs, output):
+        if isinstance(output, torch.Tensor) and output.dim() == 4 and output.requires_grad:
+            output.register_hook(to_channels_last)  # runs when the output's gradient is ready
+
+    for module in model.modules():
+        if next(module.children(), None) is None:
+            module.register_forward_hook(after_forward)
+    return model
+
+
 # ------------------------------------------------------------------ schedules
 def iteration_lr(solver, epoch, step, steps_per_epoch):
     """Learning rate of iteration `step` (0-based) of epoch `epoch` (0-based), for the
