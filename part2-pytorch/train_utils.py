@@ -15,7 +15,8 @@ What is here, and which optional Solver keyword (config key) turns it on:
   same config gives the same run. None: no seeding (the course's behaviour).
 - amp=False: mixed precision, bfloat16 autocast on CPU and CUDA (no loss scaling
   needed, so the student's plain training step works unchanged under it);
-  channels_last=False: NHWC memory layout (faster convolutions on CPU).
+  channels_last=False: NHWC memory layout (faster convolutions on CPU), for the
+  gradients too (channels_last_gradients).
 - label_smoothing=0.0 (loss_type CE) and nesterov=False: passed to PyTorch.
 - schedule="course": the course's per-epoch rule (Solver._adjust_learning_rate). Per
   iteration instead: "step" (linear warm-up over `warmup` epochs, then x lr_decay
