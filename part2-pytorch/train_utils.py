@@ -445,39 +445,12 @@ def autocast(solver):
     """bfloat16 autocast when the Solver's amp is on (CPU or CUDA), else a no-op context.
 
     bfloat16 has float32's range, so gradients need no scaling and the training step
-    (forward, loss, backward, step) can run inside it unchanged. On the CPU, denormal
-    numbers are also flushed to zero inside it (CpuBfloat16).
+    (forward, loss, backward, step) can run inside it unchanged.
     """
     device = torch.device(solver.device)
-    if solver.extras["amp"] and device.type == "cpu":
-        return CpuBfloat16()
-    if solver.extras["amp"] and device.type == "cuda":
+    if solver.extras["amp"] and device.type in ("cpu", "cuda"):
         return torch.autocast(device.type, dtype=torch.bfloat16)
     return nullcontext()
-
-
-class CpuBfloat16:
-    """torch.autocast("cpu", dtype=torch.bfloat16), with denormal numbers read and written
-    as zero inside (torch.set_flush_denormal; afterwards it is off again, torch's default).
-
-    Why: early in a CPU run with bfloat16 autocast, some of the arithmetic meets denormal
-    numbers (magnitudes below 1.2e-38), which the processor handles in a slow path:
-    measured with one thread, ResNet-32's first 20 steps took about 500 ms each instead
-    of 300 (the float32 baseline of bench.py does not slow down). Values that small are
-    far below what autocast's rounding keeps, so flushing them changes no result in kind.
-    The setting holds for the thread that enters the context only: with several torch
-    threads, the other threads' share of the work still takes the slow path.
-    """
-
-    def __enter__(self):
-        self.autocast = torch.autocast("cpu", dtype=torch.bfloat16)
-        self.autocast.__enter__()
-        torch.set_flush_denormal(True)
-        return self
-
-    def __exit__(self, *exc_info):
-        torch.set_flush_denormal(False)
-        return self.autocast.__exit__(*exc_info)
 
 
 def channels_last_gradients(model):
