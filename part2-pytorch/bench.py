@@ -67,7 +67,7 @@ MODELS = {"TwoLayerNet": lambda: TwoLayerNet(3072, 256, 10), "VanillaCNN": Vanil
 OURS = {"TwoLayerNet": dict(amp=False, channels_last=False),
         "VanillaCNN": dict(amp=True, channels_last=True),
         "ResNet-32": dict(amp=True, channels_last=True)}
-DEFAULT_STEPS = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 5}
+DEFAULT_STEPS = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 10}
 CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
 
 
