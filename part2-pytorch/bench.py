@@ -17,9 +17,26 @@ Both sides train the same model with SGD on real CIFAR-10, batch 128, on the CPU
 
 Each run times `--steps` training steps after `--warmup` untimed ones; baseline and
 Solver alternate run by run (so both see the same background load), and the table gives
-the median over `--runs` runs of each and the speed-up. The machine's load is recorded
-around each model (tools/bench/loadwatch.py): figures measured while other processes
-ran are flagged and tools/bench/readme.py will not put them in the README.
+the median over `--runs` runs of each and the speed-up (the console line also gives the
+range of the runs' own speed-ups). The machine's load is recorded around each model
+(tools/bench/loadwatch.py): figures measured while other processes ran are flagged and
+tools/bench/readme.py will not put them in the README.
+
+What the comparison gives each side: with `--threads 1` both train on one thread, but
+the baseline's 2 DataLoader workers decode and augment its images in other processes,
+i.e. on the second core of a 2-core machine, while the Solver makes its batches on its
+own thread (about 1 ms of a step; see train_utils.InMemoryLoader). So on an idle machine
+the baseline gets its data for free and the speed-up is the Solver's gain on the training
+step itself, not on the data. On a busy machine the workers compete with everything else
+for the cores.
+
+`--clock cpu` times the CPU time of the training thread (time.thread_time) instead of
+the wall clock. It does not count the time other processes held the core, so it is
+steadier on a busy machine: use it to compare changes to the Solver there. It does not
+count the baseline's workers either, nor the time the baseline waits for them: where
+they cannot keep up (TwoLayerNet, whose step is short), the baseline looks as fast as
+its training step alone, and the speed-up near 1. The published tables use the wall
+clock on an idle machine.
 """
 import argparse
 import contextlib
@@ -52,17 +69,19 @@ MODELS = {"TwoLayerNet": lambda: TwoLayerNet(3072, 256, 10), "VanillaCNN": Vanil
 OURS = {"TwoLayerNet": dict(amp=False, channels_last=False),
         "VanillaCNN": dict(amp=True, channels_last=True),
         "ResNet-32": dict(amp=True, channels_last=True)}
-DEFAULT_STEPS = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 5}
+DEFAULT_STEPS = {"TwoLayerNet": 40, "VanillaCNN": 20, "ResNet-32": 10}
+CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
 
 
-def time_steps(step, warmup, steps):
-    """Run `warmup` untimed steps, then `steps` timed ones; returns images per second."""
+def time_steps(step, warmup, steps, clock=time.perf_counter):
+    """Run `warmup` untimed steps, then `steps` timed ones; returns images per second
+    (per second of `clock`)."""
     for _ in range(warmup):
         step()
-    start = time.perf_counter()
+    start = clock()
     for _ in range(steps):
         step()
-    return steps * BATCH / (time.perf_counter() - start)
+    return steps * BATCH / (clock() - start)
 
 
 def ours_step(model_name):
@@ -121,17 +140,18 @@ def baseline_step(model_name):
     return step, close
 
 
-def bench_model(model_name, runs, warmup, steps):
-    """Median images/s of the baseline and of the Solver. The runs alternate (baseline,
-    Solver, baseline, ...) so that both see the same background load."""
+def bench_model(model_name, runs, warmup, steps, clock=time.perf_counter):
+    """Images/s of the baseline and of the Solver, one figure per run each (two lists).
+    The runs alternate (baseline, Solver, baseline, ...) so that both see the same
+    background load."""
     base_step, close = baseline_step(model_name)
     step = ours_step(model_name)
     base, ours = [], []
     for _ in range(runs):
-        base.append(time_steps(base_step, warmup, steps))
-        ours.append(time_steps(step, warmup, steps))
+        base.append(time_steps(base_step, warmup, steps, clock))
+        ours.append(time_steps(step, warmup, steps, clock))
     close()
-    return statistics.median(base), statistics.median(ours)
+    return base, ours
 
 
 def main(argv=None):
@@ -141,6 +161,9 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="timed steps per run (default: per model)")
     p.add_argument("--warmup", type=int, default=3, help="untimed steps before each run")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                   help="wall: elapsed time (default, the published tables); cpu: the training "
+                        "thread's CPU time, steadier on a busy machine")
     p.add_argument("--json", metavar="FILE", help="also write the table and the load records to FILE")
     p.add_argument("--settle", type=float, default=240, metavar="S",
                    help="before each model, wait up to S seconds for the load average to fall "
@@ -150,19 +173,22 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     head = ("batch %d, torch %s, %d thread(s), %d CPU cores, median of %d alternating runs"
             % (BATCH, torch.__version__, torch.get_num_threads(), os.cpu_count(), args.runs))
+    if args.clock != "wall":
+        head += " (%s clock)" % args.clock
     print(head, flush=True)
     rows, speedups, loads = [], [], []
     for name in args.models:
         steps = args.steps or DEFAULT_STEPS[name]
         with loadwatch.Watch(name, settle_s=args.settle) as watch:
-            base, ours = bench_model(name, args.runs, args.warmup, steps)
+            base_runs, ours_runs = bench_model(name, args.runs, args.warmup, steps, CLOCKS[args.clock])
+        base, ours = statistics.median(base_runs), statistics.median(ours_runs)
+        per_run = [o / b for b, o in zip(base_runs, ours_runs)]
         opts = ", ".join(k for k, v in OURS[name].items() if v) or "float32"
         rows.append([name, "%.0f" % base, "%.0f" % ours, "%.2f×" % (ours / base), opts])
         speedups.append(ours / base)
         loads.append(dict(watch.record, name=name))
-        print("  %s: baseline %.0f img/s, Solver %.0f img/s, %.2fx (%s)" % (name, base, ours,
-                                                                           ours / base, opts),
-              flush=True)
+        print("  %s: baseline %.0f img/s, Solver %.0f img/s, %.2fx (%s); runs' speed-ups %.2f-%.2fx"
+              % (name, base, ours, ours / base, opts, min(per_run), max(per_run)), flush=True)
     columns = ["model", "baseline (img/s)", "Solver (img/s)", "speed-up", "Solver options"]
     print()
     print("| " + " | ".join(columns) + " |")
@@ -174,6 +200,7 @@ def main(argv=None):
         loadwatch.write_json(args.json, {
             "part": "part2", "command": loadwatch.command_line(), "machine": loadwatch.machine(),
             "torch": torch.__version__, "threads": torch.get_num_threads(), "runs": args.runs,
+            "clock": args.clock,
             "batch": BATCH, "threshold": loadwatch.THRESHOLD,
             "tables": [{"name": "solver", "caption": head, "columns": columns,
                         "align": ["l", "r", "r", "r", "l"], "rows": rows, "loads": loads}],

@@ -147,6 +147,8 @@ class Solver(object):
         print(self.model)
         train_utils.check_model(self.model)
         self.model = self.model.to(self.device, memory_format=self.memory_format)
+        if self.extras["channels_last"]:  # and its gradients too: faster on CPU (train_utils.py)
+            train_utils.channels_last_gradients(self.model)
 
         if self.loss_type == "CE":
             self.criterion = nn.CrossEntropyLoss(label_smoothing=self.extras["label_smoothing"])

@@ -529,5 +529,44 @@ class TestMissingData(unittest.TestCase):
                     test_root=os.path.join(tmp, "data", "cifar10"))
 
 
+class TestChannelsLastGradients(unittest.TestCase):
+    """train_utils.channels_last_gradients: the same gradients, in the layout of the outputs."""
+
+    def grads(self, hooked):
+        from models import VanillaCNN
+        torch.manual_seed(0)
+        model = VanillaCNN().to(memory_format=torch.channels_last)
+        if hooked:
+            train_utils.channels_last_gradients(model)
+        seen = []  # the gradient reaching the max-pool's output (after the hooks added above)
+
+        def watch(module, inputs, output):
+            output.register_hook(seen.append)  # returns None: the gradient passes on unchanged
+        model.pool.register_forward_hook(watch)
+        x = torch.randn(4, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+        F.cross_entropy(model(x.contiguous(memory_format=torch.channels_last)), torch.arange(4)).backward()
+        return [p.grad for p in model.parameters()], seen[0]
+
+    def test_same_values_channels_last_layout(self):
+        plain, plain_pool = self.grads(hooked=False)
+        hooked, hooked_pool = self.grads(hooked=True)
+        # the flatten before the linear layer hands the max-pool an NCHW gradient ...
+        self.assertFalse(plain_pool.is_contiguous(memory_format=torch.channels_last))
+        # ... which the hook makes channels_last, with the same values
+        self.assertTrue(hooked_pool.is_contiguous(memory_format=torch.channels_last))
+        torch.testing.assert_close(hooked_pool, plain_pool, rtol=0, atol=0)
+        for a, b in zip(hooked, plain):
+            torch.testing.assert_close(a, b)
+
+    def test_solver_adds_it_with_channels_last_only(self):
+        hooks = lambda s: sum(len(m._forward_hooks) for m in s.model.modules())  # noqa: E731
+        with contextlib.redirect_stdout(io.StringIO()):
+            tmp = temp_prefix(self)
+            fast = Solver(**solver_kwargs(tmp), model="VanillaCNN", channels_last=True)
+            plain = Solver(**solver_kwargs(tmp), model="VanillaCNN")
+        self.assertEqual(hooks(fast), 4)  # one per leaf module: conv1, relu, pool, fc1
+        self.assertEqual(hooks(plain), 0)
+
+
 if __name__ == "__main__":
     unittest.main()
