@@ -15,8 +15,8 @@ into the blocks between markers such as
     ...generated, do not edit...
     <!-- bench:part1:end -->
 
-in README.md (blocks part1-summary and part2), part1-convnet/README.md (block part1) and,
-once it has the markers, part2-pytorch/README.md (block part2).
+in README.md (blocks part1-summary and part2), part1-convnet/README.md (block part1) and
+part2-pytorch/README.md (block part2). A record timed with `--clock cpu` is refused.
 A new record whose tables were not measured on an idle machine (load average before a
 table, or other processes' CPU during it, above 0.5; see loadwatch.py) is refused: the
 script exits 1 and changes nothing, unless --allow-busy, which takes it with a warning line
@@ -37,7 +37,7 @@ BLOCKS = {"README.md": [("part1-summary", "part1"), ("part2", "part2")],
           "part1-convnet/README.md": [("part1", "part1")],
           "part2-pytorch/README.md": [("part2", "part2")]}
 # READMEs whose blocks are skipped (with a note) while they have no markers at all
-OPTIONAL = {"part2-pytorch/README.md"}
+OPTIONAL = set()
 
 
 class BenchError(Exception):
@@ -182,6 +182,11 @@ def main(argv=None):
               % ", ".join(missing))
     try:
         for part, record in new_records.items():
+            if record.get("clock", "wall") != "wall":
+                raise BenchError(
+                    "the new %s record was timed with --clock %s (a development aid): the "
+                    "READMEs publish wall-clock figures only. Run `make bench`."
+                    % (part, record["clock"]))
             if busy_loads(record) and not args.allow_busy:
                 raise BenchError(
                     "the new %s record was not measured on an idle machine (%s): nothing is "

@@ -19,7 +19,7 @@ import glob
 import os
 import re
 
-from .imports import import_from
+from ..paths import import_from
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PART1 = os.path.join(ROOT, "part1-convnet")

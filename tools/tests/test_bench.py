@@ -153,6 +153,16 @@ class TestReadme(unittest.TestCase):
         with open(self.rec) as f:
             self.assertEqual(json.load(f), record())      # the accepted record stays
 
+    def test_cpu_clock_record_is_refused(self):
+        # bench.py --clock cpu is for comparing changes on a busy machine: never published
+        self.write_record(dict(record(), clock="cpu"))
+        before = self.text()
+        with mock.patch("builtins.print") as said:
+            self.assertEqual(readme.main(["--from", self.new, "--allow-busy"]), 1)
+        self.assertIn("--clock cpu", str(said.call_args_list))
+        self.assertEqual(self.text(), before)
+        self.assertFalse(os.path.exists(self.rec))
+
     def test_busy_record_is_flagged_with_allow_busy(self):
         self.write_record(record(idle=False, load_before=1.7))
         self.assertEqual(self.main("--from", self.new, "--allow-busy"), 0)
