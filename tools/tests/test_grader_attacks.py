@@ -54,8 +54,9 @@ class AttackCase(H.ScoreChecks):
             shutil.copytree(os.path.join(H.AUTOGRADER, e), os.path.join(cls.ag, e),
                             ignore=H.IGNORE)
         # the given files, as a bundled autograder has them
-        for rel in ("modules/softmax_ce.py", "optimizer/_base_optimizer.py"):
+        for rel in ("modules/softmax_ce.py", "optimizer/_base_optimizer.py", "manifest.json"):
             H.copy_entries(H.P1, os.path.join(cls.ag, "support", "part1-convnet"), [rel])
+        H.copy_entries(H.P2, os.path.join(cls.ag, "support", "part2-pytorch"), ["manifest.json"])
         cls.results_dir = os.path.join(cls.tmp, "results")
         os.makedirs(cls.results_dir)
         cls.results = os.path.join(cls.results_dir, "results.json")
