@@ -49,6 +49,7 @@ EXTRA_DEFAULTS = {
     "label_smoothing": 0.0, "nesterov": False, "schedule": "course", "lr_decay": 0.1,
     "crop_padding": 4, "test_every": 1, "run_name": None, "resume": False,
     "checkpoint_dir": None, "test_root": None, "overwrite": False, "loss_module": None,
+    "lookahead": 0, "flip": "random",
 }
 DEFAULTS = dict(COURSE_DEFAULTS, **EXTRA_DEFAULTS)
 # the Solver's attribute for a key, where it is not the key itself (solver.py)
@@ -61,6 +62,7 @@ COURSE_LOSSES = ("CE", "Focal")  # the losses solver.py builds
 LOSSES = dict.fromkeys(COURSE_LOSSES)
 IMBALANCES = ("regular", "imbalance")
 SCHEDULES = ("course", "step", "cosine", "linear")
+FLIPS = ("random", "alternate")
 
 # numeric keys: (whole number?, valid?, what is expected)
 NUMBERS = {
@@ -77,6 +79,7 @@ NUMBERS = {
     "crop_padding": (True, lambda v: 0 <= v <= 16, "a whole number of pixels from 0 to 16"),
     "test_every": (True, lambda v: v >= 1, "a whole number >= 1"),
     "seed": (True, lambda v: v >= 0, "a whole number >= 0, or null (no seeding)"),
+    "lookahead": (True, lambda v: v >= 0, "a whole number of steps >= 0 (0: off)"),
 }
 BOOLEANS = ("save_best", "fast_data", "amp", "channels_last", "nesterov", "resume", "overwrite")
 DEVICES = "'cpu', 'cuda' (or 'cuda:0', 'cuda:1', ...) or 'mps'"
@@ -243,6 +246,7 @@ def checked(values):
     s["model"] = as_choice("model", s["model"], MODELS)
     s["imbalance"] = as_choice("imbalance", s["imbalance"], IMBALANCES)
     s["schedule"] = as_choice("schedule", s["schedule"], SCHEDULES)
+    s["flip"] = as_choice("flip", s["flip"], FLIPS)
     s["loss_module"] = as_name("loss_module", s["loss_module"], "my_losses (my_losses.py beside solver.py)")
     if s["loss_module"] is None:
         s["loss_type"] = as_choice("loss_type", s["loss_type"], COURSE_LOSSES)
@@ -265,6 +269,9 @@ def checked(values):
     if s["label_smoothing"] and s["loss_type"] != "CE":
         raise SolverError("label_smoothing works with loss_type 'CE' only, got loss_type %r; remove "
                           "label_smoothing or write loss_type: CE" % s["loss_type"])
+    if s["flip"] != "random" and not s["fast_data"]:
+        raise SolverError("flip: %s works with the in-memory batches only (fast_data: true); write "
+                          "fast_data: true, or flip: random" % s["flip"])
     if s["nesterov"] and s["momentum"] == 0:
         raise SolverError("nesterov: true needs momentum > 0, got momentum 0; write e.g. momentum: 0.9, "
                           "or nesterov: false")

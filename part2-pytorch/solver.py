@@ -128,7 +128,7 @@ class Solver(object):
             self.train_loader = train_utils.InMemoryLoader(
                 train_dataset, self.batch_size, shuffle=True, augment=True, device=self.device,
                 generator=self.generator, crop_padding=self.extras["crop_padding"],
-                memory_format=self.memory_format)
+                memory_format=self.memory_format, flip=self.extras["flip"])
             self.val_loader = train_utils.InMemoryLoader(test_dataset, 100, device=self.device,
                                                          memory_format=self.memory_format)
         else:
@@ -160,6 +160,9 @@ class Solver(object):
 
         self.optimizer = torch.optim.SGD(self.model.parameters(), self.lr, momentum=self.momentum,
                                          weight_decay=self.reg, nesterov=self.extras["nesterov"])
+        if self.extras["lookahead"]:  # this kit's extra: weight averaging (train_utils.Lookahead)
+            self.optimizer = train_utils.Lookahead(self.optimizer, self.model, self.extras["lookahead"],
+                                                   self.epochs * len(self.train_loader))
         self._reset()
 
     def _reset(self):

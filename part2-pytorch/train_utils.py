@@ -23,6 +23,11 @@ What is here, and which optional Solver keyword (config key) turns it on:
   after epoch steps[0] and x lr_decay**2 after steps[1]), "cosine" and "linear"
   (decay to 0 after the warm-up).
 - test_every=1: evaluate every n epochs (always after the last one).
+- flip="random": each image is mirrored with probability 1/2 in every epoch; "alternate":
+  in one epoch half the images are mirrored and in the next epoch the other half, so every
+  image is seen both ways in any two epochs in a row (fast CIFAR-10 training's
+  "alternating flip": a short run sees more distinct images).
+- lookahead=0: with k > 0, Lookahead weight averaging every k optimizer steps (Lookahead).
 - run_name=None: with a name (the command line uses the config file's name), every
   epoch appends a row to runs/<run_name>/metrics.csv, writes the evaluation's confusion
   matrix (counts) to runs/<run_name>/confusion.csv and the state needed to continue to
@@ -101,14 +106,18 @@ class InMemoryLoader:
     - generator: torch.Generator on the CPU for the order and the augmentation, so a run
       is the same on every device
     - memory_format: of the returned image batches (torch.channels_last or contiguous)
+    - flip: "random" (a coin per image and pass) or "alternate" (image i is mirrored in
+      passes where i + pass is odd)
 
     Iterating yields (data, target): data (B, 3, 32, 32) float32, normalised with the
     course's mean and std; target (B,) long. len() is the number of batches.
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, augment=False, device="cpu", generator=None,
-                 crop_padding=4, memory_format=torch.contiguous_format):
+                 crop_padding=4, memory_format=torch.contiguous_format, flip="random"):
         self.dataset = dataset
+        self.flip = flip
+        self.passes = 0  # passes over the data so far (the Solver sets it when a run resumes)
         self.batch_size = batch_size
         self.shuffle, self.augment = shuffle, augment
         self.generator = generator
@@ -128,14 +137,19 @@ class InMemoryLoader:
     def __iter__(self):
         n, size = len(self.labels), self.batch_size
         order = torch.randperm(n, generator=self.generator).to(self.device) if self.shuffle else None
+        this_pass = self.passes
+        self.passes += 1
         for i in range(len(self)):
             if order is None:
+                idx = torch.arange(i * size, min(n, (i + 1) * size), device=self.device)
                 x, y = self.images[i * size:(i + 1) * size], self.labels[i * size:(i + 1) * size]
             else:
                 idx = order[i * size:(i + 1) * size]
                 x, y = self.images.index_select(0, idx), self.labels.index_select(0, idx)
             if self.augment:
-                x = self.crop_and_flip(x)
+                # alternate: image idx is mirrored in every other pass, starting with the odd ones
+                flip = (idx + this_pass) % 2 == 1 if self.flip == "alternate" else None
+                x = self.crop_and_flip(x, flip)
             yield self.normalise(x), y
 
     def normalise(self, x):
@@ -143,11 +157,12 @@ class InMemoryLoader:
         x = x.float().mul_(self.scale).add_(self.shift)
         return x.contiguous(memory_format=self.memory_format)
 
-    def crop_and_flip(self, x):
+    def crop_and_flip(self, x, flip=None):
         """Random crop (zero padding p) and horizontal flip of every image, in one gather.
 
         Each image gets its own offsets (uniform in 0..2p, as RandomCrop(32, padding=p))
-        and a coin flip (as RandomHorizontalFlip()); flipping reverses the column index.
+        and a coin flip (as RandomHorizontalFlip()), unless `flip` (B,) bool says which
+        images to mirror; flipping reverses the column index.
 
         Shape:
         - x: (B, C, H, W) uint8; output: same
@@ -158,7 +173,9 @@ class InMemoryLoader:
         padded = F.pad(x, (p, p, p, p)).view(n, c, (h + 2 * p) * pw)
         dy = torch.randint(0, 2 * p + 1, (n, 1, 1), generator=self.generator)
         dx = torch.randint(0, 2 * p + 1, (n, 1, 1), generator=self.generator)
-        flip = torch.rand(n, 1, 1, generator=self.generator) < 0.5
+        if flip is None:
+            flip = torch.rand(n, 1, 1, generator=self.generator) < 0.5
+        flip = flip.view(n, 1, 1).cpu()
         cols = torch.arange(w).view(1, 1, w)
         cols = dx + torch.where(flip, w - 1 - cols, cols)
         rows = dy + torch.arange(h).view(1, h, 1)
@@ -205,6 +222,67 @@ def channels_last_gradients(model):
         if next(module.children(), None) is None:
             module.register_forward_hook(after_forward)
     return model
+
+
+class Lookahead:
+    """Lookahead weight averaging around an optimizer (Zhang et al., 2019, "Lookahead
+    Optimizer: k steps forward, 1 step back"), with the growing averaging weight of fast
+    CIFAR-10 training (Jordan, 2024, airbench).
+
+    Every `every` steps of the optimizer, slow weights (a copy of the model's parameters
+    and float buffers, BN's running statistics included) move towards the model's
+    ("fast") weights, slow = decay * slow + (1 - decay) * fast, and the model restarts
+    from the slow weights. decay = decay_max * (step / total_steps) ** 3: close to 0 early,
+    while the weights should move fast, and decay_max near the end, where averaging nearby
+    weights smooths out the noise of the last SGD steps. The last step syncs too, so the
+    trained model ends on the slow weights.
+
+    Inputs:
+    - optimizer: the optimizer to wrap (SGD); its step, zero_grad and param_groups are used
+    - model: the nn.Module whose parameters the optimizer updates
+    - every: optimizer steps between two syncs (k)
+    - total_steps: steps of the whole run (epochs x batches per epoch)
+
+    Stands in for the optimizer in the Solver: step(), zero_grad(), param_groups,
+    state_dict() and load_state_dict() (the slow weights included, so a run resumes exactly).
+    """
+
+    def __init__(self, optimizer, model, every, total_steps, decay_max=0.95 ** 5):
+        self.optimizer, self.every, self.total_steps, self.decay_max = optimizer, every, total_steps, decay_max
+        # state_dict() tensors share memory with the model: copying into them sets its weights
+        self.fast = [t for t in model.state_dict().values() if t.is_floating_point()]
+        self.slow = [t.detach().clone() for t in self.fast]
+        self.steps = 0
+
+    @property
+    def param_groups(self):
+        return self.optimizer.param_groups
+
+    def zero_grad(self, set_to_none=True):
+        self.optimizer.zero_grad(set_to_none=set_to_none)
+
+    def step(self, closure=None):
+        loss = self.optimizer.step(closure)
+        self.steps += 1
+        if self.steps % self.every == 0 or self.steps == self.total_steps:
+            decay = self.decay_max * min(1.0, self.steps / self.total_steps) ** 3
+            with torch.no_grad():
+                for fast, slow in zip(self.fast, self.slow):
+                    slow.lerp_(fast, 1 - decay)
+                    fast.copy_(slow)
+        return loss
+
+    def state_dict(self):
+        return {"optimizer": self.optimizer.state_dict(), "slow": self.slow, "steps": self.steps}
+
+    def load_state_dict(self, state):
+        if set(state) != {"optimizer", "slow", "steps"} or len(state["slow"]) != len(self.slow):
+            raise ValueError("not a Lookahead state for this model (saved without lookahead, or for other layers)")
+        self.optimizer.load_state_dict(state["optimizer"])
+        with torch.no_grad():
+            for slow, saved in zip(self.slow, state["slow"]):
+                slow.copy_(saved)
+        self.steps = int(state["steps"])
 
 
 # ------------------------------------------------------------------ schedules
@@ -555,6 +633,8 @@ class RunRecords:
         try:
             solver.model.load_state_dict(state["model"])
             solver.optimizer.load_state_dict(state["optimizer"])
+            if isinstance(getattr(solver, "train_loader", None), InMemoryLoader):
+                solver.train_loader.passes = state["epoch"]  # flip: "alternate" goes on where it was
             torch.set_rng_state(state["rng"])
             if state["generator"] is not None and solver.generator is not None:
                 solver.generator.set_state(state["generator"])
