@@ -59,12 +59,10 @@ except ImportError:
                      "or `PYTHONPATH=.. python bench.py` from this folder")
 import train_utils  # noqa: E402
 from data import CIFAR10  # noqa: E402
-from models import TwoLayerNet, VanillaCNN, resnet32  # noqa: E402
+from checkpoint_eval import build_model  # noqa: E402  (the models, built as the Solver builds them)
 from solver import Solver  # noqa: E402
 
 BATCH = 128
-MODELS = {"TwoLayerNet": lambda: TwoLayerNet(3072, 256, 10), "VanillaCNN": VanillaCNN,
-          "ResNet-32": resnet32}
 # the Solver options "ours" runs with: the fast ones for the convolutional networks
 OURS = {"TwoLayerNet": dict(amp=False, channels_last=False),
         "VanillaCNN": dict(amp=True, channels_last=True),
@@ -116,7 +114,7 @@ def baseline_step(model_name):
     dataset = CIFAR10(os.path.join(HERE, "data"), train=True, transform=transform)
     loader = torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True, num_workers=2,
                                          drop_last=True, persistent_workers=True)
-    model = MODELS[model_name]()
+    model = build_model(model_name)
     model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
     batches = iter(loader)

@@ -5,6 +5,8 @@ That it agrees with the grader's own evaluator on the committed checkpoints (and
 the same images bit for bit) is checked in tools/tests/test_checkpoint_eval.py.
 """
 import ast
+import contextlib
+import io
 import os
 import re
 import tempfile
@@ -93,6 +95,17 @@ class TestCheckpoints(unittest.TestCase):
             checkpoint_eval.model_name("best.pth")
         with self.assertRaisesRegex(ValueError, "unknown model 'LeNet'"):
             checkpoint_eval.build_model("LeNet")
+
+    def test_built_as_the_solver_builds_it(self):
+        # build_model is the staff's one map from a name to a model (the evaluator and bench.py use
+        # it); solver.py's if/elif is the course's own: both must build the same layers
+        from solver import Solver
+        from staff_tests.synthetic import solver_kwargs, temp_prefix
+        prefix = temp_prefix(self)
+        for name in checkpoint_eval.NAMES:
+            with self.subTest(model=name), contextlib.redirect_stdout(io.StringIO()):
+                solver = Solver(model=name, **solver_kwargs(prefix))
+                self.assertEqual(str(checkpoint_eval.build_model(name)), str(solver.model))
 
     def test_load_model(self):
         with tempfile.TemporaryDirectory() as tmp:
