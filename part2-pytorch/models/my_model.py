@@ -27,23 +27,25 @@ class MyModel(nn.Module):
         super().__init__()
         # BEGIN SOLUTION: initialize the network weights (layers of your own design) | stub: pass
         # Reference design (staff); MYMODEL.md explains each choice. Sized so
-        # that a 30-minute training run fits a 2-core CPU. Ideas from fast
+        # that a 20-minute training run fits a 2-core CPU. Ideas from fast
         # CIFAR-10 training work (DAWNBench ResNet-9-style entries, airbench):
         # - A fixed "whitening" first layer: 2x2 filters that decorrelate the
         #   pixels of each 2x2 patch, computed from the first training batch
         #   (see forward). The next layers then start from inputs of
         #   equal variance in every direction, which speeds up early training.
         # - Three stages conv -> max pool -> BN -> GELU -> conv -> BN -> GELU
-        #   (64/192/256 channels): a few wide layers use a CPU's vector units
+        #   (64/256/256 channels): a few wide layers use a CPU's vector units
         #   far better than ResNet-32's many thin ones, and pooling right after
         #   the first conv makes BN, GELU and the second conv 4x cheaper.
+        # - Batch norm with its scale fixed at 1 and its shift learnt 64x
+        #   faster than the weights (see norm).
         # - In each conv the first c_in filters start as the identity (dirac),
         #   the others random, so the untrained network passes the whitened
         #   image through.
         # - A global max pool, a linear layer and small logits (logit_scale):
         #   small initial scores keep high-learning-rate steps stable.
         # - Test-time augmentation in eval() mode (see forward).
-        widths = (64, 192, 256)  # channels of the three stages
+        widths = (64, 256, 256)  # channels of the three stages
         patch = 2 * 2 * 3        # values in a 2x2 RGB patch
 
         # +/- each whitening filter, so the GELU after it loses nothing
@@ -52,13 +54,26 @@ class MyModel(nn.Module):
         # set once, from the first training batch; saved with the weights
         self.register_buffer("whitened", torch.tensor(False))
 
+        def norm(c):
+            # Batch norm as airbench has it. The conv before it is scale-free
+            # (BN undoes any scaling), so a learnt BN scale adds nothing but
+            # noise: it stays 1. The shift's gradient is multiplied by 64,
+            # which gives it the SGD step of a 64x learning rate (with the
+            # same weight decay per step): the shifts set which units are
+            # active, and a short run needs them to move fast. The running
+            # statistics follow the changing weights quickly (momentum 0.4).
+            bn = nn.BatchNorm2d(c, momentum=0.4, eps=1e-12)
+            bn.weight.requires_grad_(False)
+            bn.bias.register_hook(lambda grad: 64 * grad)
+            return bn
+
         def stage(c_in, c_out):
             # conv, then pool, then BN and GELU at the lower resolution,
             # then a second conv there. bias=False: BN follows each conv.
             return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
-                    nn.MaxPool2d(2), nn.BatchNorm2d(c_out), nn.GELU(),
+                    nn.MaxPool2d(2), norm(c_out), nn.GELU(),
                     nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
-                    nn.BatchNorm2d(c_out), nn.GELU()]
+                    norm(c_out), nn.GELU()]
 
         self.features = nn.Sequential(
             nn.GELU(),
