@@ -170,6 +170,7 @@ class Conv2D:
         H_out, W_out = dout.shape[2:]
         K = C * k * k
         xp, win, nb = self._xp, self._win, self._nb   # forward's padded batch and its view
+        R = xp.shape[3]     # row stride of the padded batch
         Wq = win.shape[5]   # R with stride 1 (wide windows), else W_out
         T = H_out * Wq      # columns per image
         # Forward computed out[n] = [weights | bias] @ [cols[n]; ones] band by band, so
@@ -186,18 +187,21 @@ class Conv2D:
         # anything else would leak into dW and dx).
         d = np.zeros((nb, F, H_out, Wq))
         if s == 1:
-            # For col2im (below): the column gradients of a band, each row (n, c, i, j)
-            # followed by k - 1 zeros (and k - 1 zeros before the first row), and two more
-            # views. shifted[n, c, i, j] is row (n, c, i, j) moved j places to the right
-            # (zeros come in on the left): its step from j to j + 1 is one value short of
-            # a row. dx_rows[n, c, i] is dxp[n, c] flattened, from offset i * R on.
-            L = T + k - 1
-            e = 8   # bytes per float64
-            buf = np.zeros(k - 1 + nb * K * L)[k - 1:]
+            # For col2im (below): a buffer for the column gradients of a band, each row
+            # (n, c, i, j) followed by G zeros (and G zeros before the first row), and
+            # two more views. moved[n, c, i, j, u] = dcols[n, (c, i, j), u - i * R - j]:
+            # its step over j is 1 value short of a row and its step over i is R values
+            # short of k rows, so it shows each row moved right by i * R + j, with zeros
+            # around it. dx_flat[n, c] is dxp[n, c] flattened (its first L values: all
+            # that receive gradient).
+            G = (k - 1) * (R + 1)   # the largest move
+            L = T + G               # row step in the buffer
+            e = 8                   # bytes per float64
+            buf = np.zeros(G + nb * K * L)[G:]
             dcols = np.lib.stride_tricks.as_strided(buf, (nb, K, T), (K * L * e, L * e, e))
-            shifted = np.lib.stride_tricks.as_strided(
-                buf, (nb, C, k, k, L), (K * L * e, k * k * L * e, k * L * e, (L - 1) * e, e))
-            dx_rows = np.lib.stride_tricks.as_strided(dxp, (N, C, k, L), dxp.strides)
+            moved = np.lib.stride_tricks.as_strided(
+                buf, (nb, C, k, k, L), (K * L * e, k * k * L * e, (k * L - R) * e, (L - 1) * e, e))
+            dx_flat = np.lib.stride_tricks.as_strided(dxp, (N, C, L), dxp.strides[:2] + (e,))
         else:
             dx_win = np.lib.stride_tricks.as_strided(dxp, win.shape, win.strides)
         for n in range(0, N, nb):
@@ -212,14 +216,11 @@ class Conv2D:
             # that column entry goes back there. Overlapping windows add up.
             if s == 1:
                 # With the wide rows, that pixel is t + i * R + j of the flattened
-                # channel, for column t: each row (c, i, j) of dcols goes back whole, at
-                # an offset of i * R + j. Rather than k * k additions into dxp, we first
-                # sum the k rows of each (c, i) at their offsets j, in one reduction over
-                # the shifted view, then add the k sums at their offsets i * R.
+                # channel, for column t: each row (c, i, j) of dcols goes back whole,
+                # moved by i * R + j. The view `moved` shows every row already moved, so
+                # one sum over (i, j) writes the band's dxp: no k * k strided additions.
                 np.matmul(weight_t, d_band, out=dcols[:m])
-                row_sums = shifted[:m].sum(axis=3)   # (m, C, k, L)
-                for i in range(k):
-                    dx_rows[n:n + m, :, i] += row_sums[:, :, i]
+                moved[:m].sum(axis=(2, 3), out=dx_flat[n:n + m])
             else:
                 # Stride > 1: one strided slice of dxp per kernel offset (i, j).
                 dcols_s = (weight_t @ d_band).reshape(m, C, k, k, H_out, Wq)
