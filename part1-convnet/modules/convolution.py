@@ -104,37 +104,47 @@ class Conv2D:
         F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
         H_out, W_out = (H + 2 * p - k) // s + 1, (W + 2 * p - k) // s + 1
         K = C * k * k   # weights per filter
-        # The zero-padded batch, stored batch-last: xp[c, h, w, n]. Only the memory order
-        # changes, not the arithmetic: the N images' pixels at one (c, h, w) sit side by
-        # side, so the copies below move long runs of memory instead of short image rows.
-        xp = np.zeros((C, H + 2 * p, W + 2 * p, N))
-        xp[:, p:p + H, p:p + W, :] = x.transpose(1, 2, 3, 0)
-        # im2col through a strided view (no copy): win[c, i, j, oh, ow, n] is the pixel at
-        # offset (i, j) of the window of output position (oh, ow) in image n.
-        sC, sH, sW, sN = xp.strides
+        # The zero-padded batch xp[n, c, h, w], with rows of R = W + p values instead of
+        # W + 2 * p: the p zeros that start a row are its left padding and also the right
+        # padding of the row above. One more zero row at the bottom takes the overrun of
+        # the last windows (see below). R only grows in corner cases: an output row must
+        # fit in a stored row, and the overrun (k - 2 values) in the spare row.
+        R = max(W + p, W_out, k - 1)
+        xp = np.zeros((N, C, H + 2 * p + 1, R))
+        xp[:, :, p:p + H, p:p + W] = x
+        # im2col through a strided view (no copy): win[n, c, i, j, oh, ow] is the pixel at
+        # offset (i, j) of the window of output position (oh, ow) in image n. With stride
+        # 1, ow runs over all R columns of a stored row, not only the W_out real ones: the
+        # extra "wide" windows wrap into the next row, and forward drops their outputs
+        # (about 6% more arithmetic for bench.py's shapes). In exchange, (oh, ow) becomes a
+        # single index t = oh * R + ow with step 1, so each row of cols below is one
+        # contiguous run of xp (a fast copy), and backward can send each row of column
+        # gradients back to dx as a whole (see col2im there).
+        Wq = R if s == 1 else W_out   # output columns computed per output row
+        sN, sC, sH, sW = xp.strides
         win = np.lib.stride_tricks.as_strided(
-            xp, shape=(C, k, k, H_out, W_out, N),
-            strides=(sC, sH, sW, s * sH, s * sW, sN), writeable=False)
-        # The convolution is one matrix product, out = [weights | bias] @ [cols; ones]: cols
-        # has one row per filter weight (ordered like weight.reshape(F, K)) and one column
-        # per output position of every image; the row of ones adds the bias ("bias trick").
-        # All of cols at once would be K times the size of the input (30 MB for 50 CIFAR
-        # images and 5x5 kernels) and would travel through main memory twice. So we build
-        # it one band of output rows at a time, about 1 MB, and multiply it while it is
-        # still in the CPU cache (with the bias trick: a quarter less time for 50 images).
-        rows = min(H_out, max(1, 2 ** 20 // (8 * K * W_out * N)))   # output rows per band
-        cols = np.empty((K + 1, rows * W_out * N))
-        cols[K] = 1
+            xp, shape=(N, C, k, k, H_out, Wq),
+            strides=(sN, sC, sH, sW, s * sH, s * sW), writeable=False)
+        # The convolution is one matrix product per image, out[n] = [weights | bias] @
+        # [cols[n]; ones]: cols[n] has one row per filter weight (ordered like
+        # weight.reshape(F, K)) and one column per output position; the row of ones adds
+        # the bias ("bias trick"). Each product writes its image's (F, H_out, Wq) output
+        # in place, so no transpose is needed. The columns of the whole batch would be K
+        # times the size of the input (30 MB for 50 CIFAR images and 5x5 kernels) and
+        # would travel through main memory twice. So we build them for a band of a few
+        # images at a time, about 0.5 MB, and multiply them while they are still in the
+        # CPU cache.
+        nb = max(1, min(N, 2 ** 19 // (8 * (K + 1) * H_out * Wq)))   # images per band
+        cols = np.empty((nb, K + 1, H_out * Wq))
+        cols[:, K] = 1
         weight_bias = np.column_stack([self.weight.reshape(F, K), self.bias])   # (F, K + 1)
-        out = np.empty((F, H_out, W_out, N))   # batch-last, like xp
-        for r in range(0, H_out, rows):
-            band = win[:, :, :, r:r + rows]    # the last band may have fewer rows
-            c = cols[:, :band.shape[3] * W_out * N]
-            c[:K].reshape(band.shape)[...] = band   # the im2col copy
-            np.matmul(weight_bias, c, out=out[:, r:r + rows].reshape(F, -1))
-        # (F, H', W', N) seen as (N, F, H', W'): a transposed view, no copy.
-        out = out.transpose(3, 0, 1, 2)
-        self._win, self._rows = win, rows   # backward builds the same bands again
+        out = np.empty((N, F, H_out, Wq))
+        for n in range(0, N, nb):
+            c = cols[:min(nb, N - n)]   # the last band may hold fewer images
+            c[:, :K].reshape(win[n:n + nb].shape)[...] = win[n:n + nb]   # the im2col copy
+            np.matmul(weight_bias, c, out=out[n:n + nb].reshape(len(c), F, -1))
+        self._xp, self._win, self._nb = xp, win, nb   # backward builds the same bands again
+        out = out[:, :, :, :W_out]   # drop the wide windows' outputs (a view, no copy)
         # END SOLUTION
         self.cache = x
         return out
@@ -159,36 +169,65 @@ class Conv2D:
         F, k, s, p = self.out_channels, self.kernel_size, self.stride, self.padding
         H_out, W_out = dout.shape[2:]
         K = C * k * k
-        win, rows = self._win, self._rows   # forward's strided view of the padded batch
-        # dout in the columns' order, batch-last: d[f, oh, (ow, n)].
-        d = dout.transpose(1, 2, 3, 0).reshape(F, H_out, W_out * N)
-        # Forward computed out = [weights | bias] @ [cols; ones] band by band, so
-        # [dW | db] = d @ [cols; ones]^T sums over the bands, and the gradient of each band's
-        # columns is dcols = weights^T @ d. The columns are rebuilt band by band, as in
-        # forward: cheaper than keeping all of them.
+        xp, win, nb = self._xp, self._win, self._nb   # forward's padded batch and its view
+        R = xp.shape[3]     # row stride of the padded batch
+        Wq = win.shape[5]   # R with stride 1 (wide windows), else W_out
+        T = H_out * Wq      # columns per image
+        # Forward computed out[n] = [weights | bias] @ [cols[n]; ones] band by band, so
+        # [dW | db] is the sum over images of dout[n] @ [cols[n]; ones]^T, and the gradient
+        # of each image's columns is dcols[n] = weights^T @ dout[n]. The columns are
+        # rebuilt band by band, as in forward: cheaper than keeping all of them.
         dwb = np.zeros((K + 1, F))   # [dW | db], transposed
-        dxp = np.zeros((C, H + 2 * p, W + 2 * p, N))
-        cols = np.empty((K + 1, rows * W_out * N))
-        cols[K] = 1
+        dxp = np.zeros_like(xp)
+        cols = np.empty((nb, K + 1, T))
+        cols[:, K] = 1
         weight_t = self.weight.reshape(F, K).T
-        for r in range(0, H_out, rows):
-            band = win[:, :, :, r:r + rows]
-            nr = band.shape[3]   # output rows in this band
-            c = cols[:, :nr * W_out * N]
-            c[:K].reshape(band.shape)[...] = band
-            d_band = d[:, r:r + nr].reshape(F, -1)
-            # (cols @ d^T is the transpose of d @ cols^T: OpenBLAS runs this order faster.)
-            dwb += c @ d_band.T
-            dcols = (weight_t @ d_band).reshape(C, k, k, nr, W_out, N)
-            # col2im: forward copied padded pixel (c, oh * s + i, ow * s + j) into the
-            # column row (c, i, j) of output position (oh, ow), so the gradient of that
-            # column entry goes back there: for every kernel offset (i, j), a strided slice
-            # of dxp receives dcols[:, i, j]. Overlapping windows add up.
-            for i in range(k):
-                for j in range(k):
-                    dxp[:, r * s + i:(r + nr) * s + i:s, j:j + s * W_out:s] += dcols[:, i, j]
+        # dout in the columns' layout, zero in the wide windows' columns: forward dropped
+        # their outputs, so their gradient is zero (their columns hold real pixels, so
+        # anything else would leak into dW and dx).
+        d = np.zeros((nb, F, H_out, Wq))
+        if s == 1:
+            # For col2im (below): a buffer for the column gradients of a band, each row
+            # (n, c, i, j) followed by G zeros (and G zeros before the first row), and
+            # two more views. moved[n, c, i, j, u] = dcols[n, (c, i, j), u - i * R - j]:
+            # its step over j is 1 value short of a row and its step over i is R values
+            # short of k rows, so it shows each row moved right by i * R + j, with zeros
+            # around it. dx_flat[n, c] is dxp[n, c] flattened (its first L values: all
+            # that receive gradient).
+            G = (k - 1) * (R + 1)   # the largest move
+            L = T + G               # row step in the buffer
+            e = 8                   # bytes per float64
+            buf = np.zeros(G + nb * K * L)[G:]
+            dcols = np.lib.stride_tricks.as_strided(buf, (nb, K, T), (K * L * e, L * e, e))
+            moved = np.lib.stride_tricks.as_strided(
+                buf, (nb, C, k, k, L), (K * L * e, k * k * L * e, (k * L - R) * e, (L - 1) * e, e))
+            dx_flat = np.lib.stride_tricks.as_strided(dxp, (N, C, L), dxp.strides[:2] + (e,))
+        else:
+            dx_win = np.lib.stride_tricks.as_strided(dxp, win.shape, win.strides)
+        for n in range(0, N, nb):
+            m = min(nb, N - n)   # images in this band
+            c = cols[:m]
+            c[:, :K].reshape(win[n:n + m].shape)[...] = win[n:n + m]
+            d[:m, :, :, :W_out] = dout[n:n + m]
+            d_band = d[:m].reshape(m, F, T)
+            dwb += np.matmul(c, d_band.transpose(0, 2, 1)).sum(axis=0)
+            # col2im: forward copied padded pixel (oh * s + i, ow * s + j) of channel c
+            # into column row (c, i, j) of output position (oh, ow), so the gradient of
+            # that column entry goes back there. Overlapping windows add up.
+            if s == 1:
+                # With the wide rows, that pixel is t + i * R + j of the flattened
+                # channel, for column t: each row (c, i, j) of dcols goes back whole,
+                # moved by i * R + j. The view `moved` shows every row already moved, so
+                # one sum over (i, j) writes the band's dxp: no k * k strided additions.
+                np.matmul(weight_t, d_band, out=dcols[:m])
+                moved[:m].sum(axis=(2, 3), out=dx_flat[n:n + m])
+            else:
+                # Stride > 1: one strided slice of dxp per kernel offset (i, j).
+                dcols_s = (weight_t @ d_band).reshape(m, C, k, k, H_out, Wq)
+                for i in range(k):
+                    for j in range(k):
+                        dx_win[n:n + m, :, i, j] += dcols_s[:, :, i, j]
         self.dw = dwb[:K].T.reshape(self.weight.shape)
         self.db = dwb[K].copy()
-        # Drop the padding; back to (N, C, H, W) as a transposed view.
-        self.dx = dxp[:, p:p + H, p:p + W].transpose(3, 0, 1, 2)
+        self.dx = dxp[:, :, p:p + H, p:p + W]   # drop the padding (a view)
         # END SOLUTION
