@@ -141,14 +141,17 @@ class InMemoryLoader:
         self.passes += 1
         for i in range(len(self)):
             if order is None:
-                idx = torch.arange(i * size, min(n, (i + 1) * size), device=self.device)
+                idx = None
                 x, y = self.images[i * size:(i + 1) * size], self.labels[i * size:(i + 1) * size]
             else:
                 idx = order[i * size:(i + 1) * size]
                 x, y = self.images.index_select(0, idx), self.labels.index_select(0, idx)
             if self.augment:
-                # alternate: image idx is mirrored in every other pass, starting with the odd ones
-                flip = (idx + this_pass) % 2 == 1 if self.flip == "alternate" else None
+                flip = None
+                if self.flip == "alternate":  # image i is mirrored in the passes where i + pass is odd
+                    if idx is None:
+                        idx = torch.arange(i * size, i * size + len(y), device=self.device)
+                    flip = (idx + this_pass) % 2 == 1
                 x = self.crop_and_flip(x, flip)
             yield self.normalise(x), y
 
