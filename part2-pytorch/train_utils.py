@@ -40,6 +40,8 @@ What is here, and which optional Solver keyword (config key) turns it on:
   saves its best beside it and says where), and a fresh run keeps an earlier run's
   files in runs/<run_name>/ (moved to runs/<run_name>/previous/). overwrite=True
   replaces both.
+- The command line (main) also keeps freed memory in the process (reuse_freed_memory):
+  no config key, only the speed changes.
 - loss_module=None: a module (e.g. my_losses for my_losses.py beside solver.py) that adds
   loss types with config.register_loss; loss_type can then name one of them.
 
@@ -50,6 +52,7 @@ the fix; the command line prints such errors without a traceback (--debug shows 
 import argparse
 import copy
 import csv
+import ctypes
 import hashlib
 import json
 import math
@@ -197,6 +200,30 @@ def autocast(solver):
     if solver.extras["amp"] and device.type in ("cpu", "cuda"):
         return torch.autocast(device.type, dtype=torch.bfloat16)
     return nullcontext()
+
+
+def reuse_freed_memory():
+    """Keep memory that tensors free inside the process, for the next batch's tensors (glibc).
+
+    Why: glibc's malloc hands every block above 32 MB straight back to the operating
+    system when it is freed (and trims the heap's free top), so the next training step
+    gets fresh pages, which the kernel must map and zero one 4 kB page at a time. With
+    MyModel at batch 1024 that was about 190,000 page faults and 0.4 s of system time
+    per step (of 3.2 s of CPU time). After this call big blocks come from the heap and
+    stay there: the same step makes no page faults. The process keeps its peak memory
+    until it ends, which a training run reaches anyway.
+
+    Returns True if the setting took effect; elsewhere (macOS, Windows, musl) it does
+    nothing and returns False. Only the speed changes, never a value.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # glibc only: mallopt's parameter numbers are glibc's
+    except (OSError, AttributeError):
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
+    # no mmap'ed blocks at all, and give the heap's free top back only above 2 GB
+    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
 
 def channels_last_gradients(model):
@@ -683,6 +710,7 @@ def main(solver_class, argv=None):
                    help="override config keys, e.g. --set epochs=2 amp=true")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     args = p.parse_args(argv)
+    reuse_freed_memory()  # faster training steps on CPU (see there)
     run = {}
     if args.debug:
         return _train(solver_class, args, p, run)

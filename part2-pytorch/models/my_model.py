@@ -15,6 +15,62 @@ def hello_do_you_copy():
     print("Roger that from my_model.py!")
 
 
+# BEGIN SOLUTION: helper layers of the reference design (the starter has none) | drop
+class _WeightGradByMatmul(torch.autograd.Function):
+    """A 3x3 convolution (padding 1, stride 1, no bias) whose weight gradient is 9 matmuls.
+
+    Why: on CPU in bfloat16, PyTorch's weight gradient for 256-channel convolutions
+    (oneDNN's) took 3 to 5 times as long as the forward pass here; written as one
+    matrix product per filter tap, the 7x7 layers' gradient is about 1.8 times
+    faster and the 3x3 layer's about 5 times (on the measured machine, batch
+    1024). Same values up to bfloat16 rounding. The input gradient stays PyTorch's.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        if torch.is_autocast_enabled("cpu"):  # the conv would run in bfloat16 anyway
+            x = x.to(torch.get_autocast_dtype("cpu"))
+        w = weight.to(x.dtype)
+        ctx.save_for_backward(x, w)
+        ctx.weight_dtype = weight.dtype
+        return F.conv2d(x, w, padding=1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_x = torch.nn.grad.conv2d_input(x.shape, w, grad, padding=1)
+        if ctx.needs_input_grad[1]:
+            n, c_in, h, wd = x.shape
+            # (N*H*W, C) rows, one per pixel: views when the tensors are channels_last
+            g = grad.permute(0, 2, 3, 1).reshape(-1, w.shape[0]).t()       # (C_out, N*H*W)
+            padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 1, 1, 1))     # (N, H+2, W+2, C_in)
+            taps = grad.new_empty(w.shape[0], 3, 3, c_in)
+            for i in range(3):      # tap (i, j) sees the input shifted by (i-1, j-1)
+                for j in range(3):
+                    shifted = padded[:, i:i + h, j:j + wd, :].reshape(-1, c_in)  # (N*H*W, C_in)
+                    torch.mm(g, shifted, out=taps[:, i, j, :])
+            grad_w = taps.permute(0, 3, 1, 2).to(ctx.weight_dtype)         # (C_out, C_in, 3, 3)
+        return grad_x, grad_w
+
+
+class Conv3x3(nn.Conv2d):
+    """nn.Conv2d(c_in, c_out, 3, padding=1, bias=False); on CPU, in training, with at least
+    128 input channels, its weight gradient comes from _WeightGradByMatmul (PyTorch's is
+    faster for fewer channels, and on GPU). Same parameters, so checkpoints are unchanged.
+    """
+
+    def __init__(self, c_in, c_out):
+        super().__init__(c_in, c_out, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        if self.training and x.device.type == "cpu" and self.in_channels >= 128 and torch.is_grad_enabled():
+            return _WeightGradByMatmul.apply(x, self.weight)
+        return super().forward(x)
+# END SOLUTION
+
+
 class MyModel(nn.Module):
     """Your CIFAR-10 classifier.
 
@@ -49,10 +105,17 @@ class MyModel(nn.Module):
         patch = 2 * 2 * 3        # values in a 2x2 RGB patch
 
         # +/- each whitening filter, so the GELU after it loses nothing
-        self.whiten = nn.Conv2d(3, 2 * patch, 2, bias=False)   # 32x32 -> 31x31
+        self.whiten = nn.Conv2d(3, 2 * patch, 2)                 # 32x32 -> 31x31
         self.whiten.weight.requires_grad_(False)                 # fixed, not trained
         # set once, from the first training batch; saved with the weights
         self.register_buffer("whitened", torch.tensor(False))
+        # Its bias (where each GELU bends) is learnt, from 0, during the first
+        # 150,000 training images (3 epochs of CIFAR-10), then fixed (airbench
+        # does this too): early on it finds useful thresholds, later it would
+        # only follow the noise of the steps. images_seen counts the images.
+        nn.init.zeros_(self.whiten.bias)
+        self.whiten_bias_images = 150_000
+        self.register_buffer("images_seen", torch.tensor(0))
 
         def norm(c):
             # Batch norm as airbench has it. The conv before it is scale-free
@@ -70,10 +133,8 @@ class MyModel(nn.Module):
         def stage(c_in, c_out):
             # conv, then pool, then BN and GELU at the lower resolution,
             # then a second conv there. bias=False: BN follows each conv.
-            return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
-                    nn.MaxPool2d(2), norm(c_out), nn.GELU(),
-                    nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
-                    norm(c_out), nn.GELU()]
+            return [Conv3x3(c_in, c_out), nn.MaxPool2d(2), norm(c_out), nn.GELU(),
+                    Conv3x3(c_out, c_out), norm(c_out), nn.GELU()]
 
         self.features = nn.Sequential(
             nn.GELU(),
@@ -116,11 +177,17 @@ class MyModel(nn.Module):
                 self.whiten.weight.copy_(torch.cat([filters, -filters]))
                 self.whitened.fill_(True)
 
+        bias = self.whiten.bias
+        if not self.training or self.images_seen >= self.whiten_bias_images:
+            bias = bias.detach()  # no gradient: the optimizer leaves it alone (no decay either)
+
         def logits(images):
-            return self.classifier(self.features(self.whiten(images))) * self.logit_scale
+            white = F.conv2d(images, self.whiten.weight, bias)
+            return self.classifier(self.features(white)) * self.logit_scale
 
         if self.training:
             outs = logits(x)
+            self.images_seen += len(x)
         else:
             # Test-time augmentation: average the scores of the image and its
             # mirror (CIFAR-10 is left-right symmetric), each also shifted by one

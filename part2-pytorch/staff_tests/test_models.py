@@ -131,6 +131,45 @@ class TestModels(unittest.TestCase):
         with torch.no_grad():
             torch.testing.assert_close(fresh(x), model(x))
 
+    def test_mymodel_conv3x3_gradients(self):
+        # The reference's Conv3x3 computes its weight gradient itself on CPU (9 matrix
+        # products) for 128+ input channels: same values as PyTorch's convolution, in float64
+        # to rounding, and in bfloat16 autocast (the training setting, channels_last) to
+        # bfloat16's precision; fewer channels and eval mode take nn.Conv2d's own path.
+        from models.my_model import Conv3x3
+        for c_in, c_out, size in ((128, 16, 5), (256, 8, 3), (4, 6, 7)):
+            conv = Conv3x3(c_in, c_out).double()
+            ref = nn.Conv2d(c_in, c_out, 3, padding=1, bias=False).double()
+            ref.weight.data.copy_(conv.weight.data)
+            x = torch.randn(3, c_in, size, size + 1, dtype=torch.float64)
+            grad = torch.randn(3, c_out, size, size + 1, dtype=torch.float64)
+            for m in (conv, ref):
+                xi = x.clone().requires_grad_()
+                m(xi).backward(grad)
+                m.x_grad = xi.grad
+            torch.testing.assert_close(conv.x_grad, ref.x_grad, rtol=1e-10, atol=1e-10)
+            torch.testing.assert_close(conv.weight.grad, ref.weight.grad, rtol=1e-10, atol=1e-10)
+            with torch.no_grad():
+                torch.testing.assert_close(conv.eval()(x), ref(x), rtol=1e-12, atol=1e-12)
+        # bfloat16 autocast, channels_last, float32 weights (as the Solver trains MyModel)
+        conv = Conv3x3(256, 32).to(memory_format=torch.channels_last)
+        x = torch.randn(8, 256, 7, 7).contiguous(memory_format=torch.channels_last)
+        grad = torch.randn(8, 32, 7, 7).contiguous(memory_format=torch.channels_last)
+        xi = x.clone().requires_grad_()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = conv(xi)
+        self.assertEqual(out.dtype, torch.bfloat16)
+        out.backward(grad)
+        self.assertEqual(conv.weight.grad.dtype, torch.float32)
+        self.assertEqual(xi.grad.dtype, torch.float32)
+        xd = x.double().requires_grad_()
+        wd = conv.weight.detach().double().requires_grad_()
+        torch.nn.functional.conv2d(xd, wd, padding=1).backward(grad.double())
+        scale = wd.grad.abs().max().item()
+        torch.testing.assert_close(conv.weight.grad.double(), wd.grad, rtol=0, atol=2e-2 * scale)
+        self.assertGreater(torch.corrcoef(torch.stack([conv.weight.grad.double().flatten(),
+                                                       wd.grad.flatten()]))[0, 1].item(), 0.9999)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -20,6 +20,13 @@ course's TODO banner, at the indentation of the ``BEGIN`` line::
     #                              END OF YOUR CODE                             #
     #############################################################################
 
+A region whose BEGIN line ends in ``| drop`` is reference-only code the course
+has no TODO for (e.g. helper layers of the reference MyModel): the starter
+loses it entirely, markers included, with the blank lines after it, so the
+course's file reads as it did::
+
+    # BEGIN SOLUTION: helper layers of the reference design | drop
+
 Like the course's stubs, the banner does not raise: the code around it (given by
 the course) runs, and the student's tests fail on what the stub leaves unset.
 
@@ -35,6 +42,7 @@ END_RE = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
 # Any mention of a marker, anywhere in a line: what must never reach a student.
 ANY_MARKER_RE = re.compile(r"(BEGIN|END) SOLUTION")
 STUB_SEP = "| stub:"
+DROP = "| drop"
 
 
 class MarkerError(ValueError):
@@ -42,8 +50,13 @@ class MarkerError(ValueError):
 
 
 def _split(text, where):
-    """Split a BEGIN line's text into (what to implement, stub statement or None)."""
+    """Split a BEGIN line's text into (what to implement, stub statement or None, or DROP)."""
     stub = None
+    if text.endswith(DROP):
+        text, stub = text[:-len(DROP)].strip(), DROP
+        if STUB_SEP in text:
+            raise MarkerError("%s: a region is either dropped ('| drop') or stubbed ('| stub: ...'), "
+                              "not both" % where)
     if STUB_SEP in text:
         text, stub = (s.strip() for s in text.rsplit(STUB_SEP, 1))
         if not stub:
@@ -115,8 +128,12 @@ def strip_solutions(source, where="<source>"):
     out, pos = [], 0
     for begin, indent, text, end, hints in regions:
         out.extend(lines[pos:begin])
-        out.extend(_stub_lines(indent, text, hints, where))
         pos = end + 1
+        if _split(text, where)[1] == DROP:  # gone, with the blank lines after it
+            while pos < len(lines) and not lines[pos].strip():
+                pos += 1
+            continue
+        out.extend(_stub_lines(indent, text, hints, where))
     out.extend(lines[pos:])
     return "\n".join(out) + ("\n" if source.endswith("\n") else "")
 

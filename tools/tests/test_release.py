@@ -125,6 +125,30 @@ class TestMarkers(unittest.TestCase):
         self.assertEqual(out, expected[:-1])  # no final newline in, none out
         compile(out, "<test>", "exec")
 
+    def test_dropped_region_vanishes_with_its_blank_lines(self):
+        src = ("import torch\n"
+               "\n"
+               "\n"
+               "# BEGIN SOLUTION: reference helpers | drop\n"
+               "class Helper:\n"
+               "    pass\n"
+               "\n"
+               "\n"
+               "# END SOLUTION\n"
+               "\n"
+               "\n"
+               "class Model:\n"
+               "    def __init__(self):\n"
+               "        # BEGIN SOLUTION: define the layers | stub: pass\n"
+               "        self.h = Helper()\n"
+               "        # END SOLUTION\n")
+        out = strip_solutions(src)
+        self.assertEqual(out, "import torch\n\n\nclass Model:\n    def __init__(self):\n" +
+                         self.banner("        ", "define the layers", "pass"))
+        self.assertEqual([r[2] for r in find_regions(src)], ["reference helpers | drop", "define the layers | stub: pass"])
+        with self.assertRaises(MarkerError):  # dropped or stubbed, not both
+            strip_solutions("# BEGIN SOLUTION: a | stub: pass | drop\nx = 1\n# END SOLUTION\n", where="f.py")
+
     def test_hint_lines_only_right_after_begin(self):
         # a "#:" line inside the code (not directly after BEGIN) is reference code, removed with it
         src = "# BEGIN SOLUTION: a\nx = 1\n#: not a hint\n# END SOLUTION\n"

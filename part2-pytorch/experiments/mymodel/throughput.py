@@ -16,6 +16,7 @@ import time
 import torch
 import torch.nn.functional as F
 
+import train_utils
 from models import MyModel  # the part's folder is on sys.path: started with -m from it
 
 
@@ -42,7 +43,12 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=512)
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--glibc-default", action="store_true",
+                   help="leave glibc's malloc as it is (by default: train_utils.reuse_freed_memory, "
+                        "as `python -m solver` does)")
     args = p.parse_args()
+    if not args.glibc_default:
+        train_utils.reuse_freed_memory()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
@@ -64,7 +70,8 @@ def main():
         with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
             model(x)
 
-    print("MyModel, batch %d, %d threads, bfloat16 autocast + channels_last" % (args.batch, args.threads))
+    print("MyModel, batch %d, %d threads, bfloat16 autocast + channels_last, %s" % (
+        args.batch, args.threads, "glibc's default malloc" if args.glibc_default else "freed memory kept"))
     print("%-22s %14s %22s" % ("", "wall img/s", "CPU-time est. img/s"))
     for name, fn in (("train step", train_step), ("test forward (6-view TTA)", test_forward)):
         wall, cpu = timed(fn, args.repeats)
