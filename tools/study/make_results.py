@@ -22,7 +22,7 @@ import sys
 
 from tools.atomic import atomic_path, write_text
 from tools.study import runs as study
-from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PART2, ROOT, SHORT,
+from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PAPER_SEEDS, PART2, ROOT, SHORT,
                                SIGMOID)
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -251,6 +251,11 @@ def findings(runs):
                        "sigmoid CB focal: %+.2f)." % (
                            dict((n, l) for l, n in PAPER_CONFIG)[name], done[name]["final"] - done[pce]["final"],
                            PAPER[psig] - PAPER[pce]))
+    for label, name, first in PAPER_SEEDS:
+        if name in done and first in done:
+            out.append("Seed to seed, %s: %.2f%% (seed 0) and %.2f%% (seed 1), %+.2f points." % (
+                label.rsplit(", seed", 1)[0], done[first]["final"], done[name]["final"],
+                done[name]["final"] - done[first]["final"]))
     return out
 
 
@@ -278,7 +283,7 @@ def render(runs, plots, part2=PART2):
              "**The paper's configuration on the course's long-tailed subset** (the subset "
              "`data/data_processing.py` draws today; a run still training shows its epochs). "
              + schedule(PAPER_CONFIG[0][1]), "",
-             table_per_class(runs, PAPER_CONFIG), "",
+             table_per_class(runs, PAPER_CONFIG + [(label, name) for label, name, _ in PAPER_SEEDS]), "",
              "**The course's 10-epoch schedule** (x0.1 after epoch 6, x0.01 after epoch 8) at lr 0.1, for "
              "reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]

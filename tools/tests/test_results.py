@@ -120,6 +120,22 @@ class TestMakeResults(unittest.TestCase):
         self.assertIn("γ at β = 0.9999: γ = 1: 66.00%, γ = 2: 64.00%.", line)
         self.assertIn("(β = 0.9999, same schedule and seed): 67.50% against 66.00% (+1.50 points).", line)
 
+    def test_second_seeds_give_the_spread(self):
+        cfg = "Train:\n  epochs: 1\n  seed: %d\nloss:\n  loss_type: CE\n"
+        write_run(self.part2, "config_resnet32_paper_ce", [[0.70] * 10], cfg % 0)
+        write_run(self.part2, "config_resnet32_paper_ce_seed1", [[0.715] * 10], cfg % 1)
+        write_run(self.part2, "config_resnet32_paper_sigmoid_b0.9999_seed1", [[0.8] * 10],
+                  "Train:\n  epochs: 200\n  seed: 1\nloss:\n  loss_type: CE\n")  # unfinished
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        text = open(self.readme).read()
+        line = [l for l in text.splitlines() if l.startswith("**In short**")][0]
+        self.assertIn("Seed to seed, CE: 70.00% (seed 0) and 71.50% (seed 1), +1.50 points.", line)
+        self.assertNotIn("Seed to seed, sigmoid", line)
+        rows = [l for l in text.splitlines() if l.startswith("| CE, seed 1 |")]
+        self.assertEqual(len(rows), 1)
+        self.assertIn("| 71.50 |", rows[0])
+        self.assertIn("80.00 (running: 2/200 epochs)", text)  # write_run adds an epoch without a test
+
     def test_missing_markers_is_a_clear_error(self):
         with open(self.readme, "w") as f:
             f.write("# no markers\n")

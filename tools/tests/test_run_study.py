@@ -102,11 +102,13 @@ class TestRunStudy(unittest.TestCase):
         rc, calls = self.run_study()
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["%s unset" % name for name in runs.ORDER])
-        self.assertEqual(len(runs.ORDER), 15)
+        self.assertEqual(len(runs.ORDER), 17)
         self.assertEqual(runs.ORDER[:2], ["config_resnet32_ce", "config_resnet32_focal"])
-        # the paper's configuration on the course's subset comes last (issue 15)
-        self.assertEqual(runs.ORDER[-3:], ["config_resnet32_paper_ce", "config_resnet32_paper_sigmoid_b0.9999",
-                                           "config_resnet32_paper_cbfocal_b0.999"])
+        # the paper's configuration on the course's subset comes last (issue 15), then second seeds
+        self.assertEqual(runs.ORDER[-5:], ["config_resnet32_paper_ce", "config_resnet32_paper_sigmoid_b0.9999",
+                                           "config_resnet32_paper_cbfocal_b0.999",
+                                           "config_resnet32_paper_ce_seed1",
+                                           "config_resnet32_paper_sigmoid_b0.9999_seed1"])
         for name in runs.ORDER:   # every run of the list has its config
             self.assertTrue(os.path.isfile(runs.config_path(name)), name)
 
