@@ -131,6 +131,29 @@ class TestModels(unittest.TestCase):
         with torch.no_grad():
             torch.testing.assert_close(fresh(x), model(x))
 
+    def test_mymodel_whitening_bias_trains_for_3_epochs_only(self):
+        # The whitening bias starts at 0, gets gradients for the first 150,000 training images
+        # (3 epochs of CIFAR-10), then none: the optimizer skips it (no decay, no momentum).
+        model = MyModel().train()
+        self.assertEqual(model.whiten_bias_images, 150_000)
+        self.assertTrue(torch.equal(model.whiten.bias, torch.zeros(24)))
+        model.whiten_bias_images = 16  # the same rule, on a small scale
+        x = torch.randn(8, 3, 32, 32)
+        grads = []
+        for _ in range(3):  # images seen before each batch: 0, 8, 16
+            model.zero_grad(set_to_none=True)
+            model(x).sum().backward()
+            grads.append(model.whiten.bias.grad)
+        self.assertIsNotNone(grads[0])
+        self.assertGreater(grads[1].abs().sum().item(), 0)
+        self.assertIsNone(grads[2])
+        self.assertEqual(int(model.images_seen), 24)
+        model.eval()  # eval mode never counts, never trains it
+        model.zero_grad(set_to_none=True)
+        model(x).sum().backward()
+        self.assertIsNone(model.whiten.bias.grad)
+        self.assertEqual(int(model.images_seen), 24)
+
     def test_mymodel_conv3x3_gradients(self):
         # The reference's Conv3x3 computes its weight gradient itself on CPU (9 matrix
         # products) for 128+ input channels: same values as PyTorch's convolution, in float64
@@ -145,8 +168,11 @@ class TestModels(unittest.TestCase):
             grad = torch.randn(3, c_out, size, size + 1, dtype=torch.float64)
             for m in (conv, ref):
                 xi = x.clone().requires_grad_()
-                m(xi).backward(grad)
+                out = m(xi)
+                out.backward(grad)
                 m.x_grad = xi.grad
+                if m is conv:  # the matmul path is taken exactly for 128+ input channels
+                    self.assertEqual(type(out.grad_fn).__name__ == "_WeightGradByMatmulBackward", c_in >= 128)
             torch.testing.assert_close(conv.x_grad, ref.x_grad, rtol=1e-10, atol=1e-10)
             torch.testing.assert_close(conv.weight.grad, ref.weight.grad, rtol=1e-10, atol=1e-10)
             with torch.no_grad():
