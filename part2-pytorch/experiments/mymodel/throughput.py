@@ -7,6 +7,10 @@ in wall-clock time, and in CPU time divided by the thread count: on a shared
 machine the second figure estimates what an otherwise idle machine would do.
 
     cd part2-pytorch && python -m experiments.mymodel.throughput [--threads 2] [--batch 512]
+
+`--weight-grad` also times each 3x3 convolution's weight gradient both ways, PyTorch's
+(oneDNN) and the 9 matrix products of models/my_model.py's _WeightGradByMatmul, which
+MyModel uses for 128+ input channels (MYMODEL.md, "A faster training step").
 """
 import argparse
 import resource
@@ -46,6 +50,8 @@ def main():
     p.add_argument("--glibc-default", action="store_true",
                    help="leave glibc's malloc as it is (by default: train_utils.reuse_freed_memory, "
                         "as `python -m solver` does)")
+    p.add_argument("--weight-grad", action="store_true",
+                   help="also time each 3x3 conv's weight gradient: PyTorch's and the 9 matrix products")
     args = p.parse_args()
     if not args.glibc_default:
         train_utils.reuse_freed_memory()
@@ -76,6 +82,41 @@ def main():
     for name, fn in (("train step", train_step), ("test forward (6-view TTA)", test_forward)):
         wall, cpu = timed(fn, args.repeats)
         print("%-22s %14.0f %22.0f" % (name, args.batch / wall, args.batch * args.threads / max(cpu, 1e-9)))
+
+    if args.weight_grad:
+        weight_grads(model, args)
+
+
+def weight_grads(model, args):
+    """Median ms of each Conv3x3's weight gradient (bfloat16, channels_last), both ways."""
+    from models.my_model import Conv3x3, _WeightGradByMatmul
+    sizes = []  # each conv's input size, from a forward pass
+    hooks = [m.register_forward_pre_hook(lambda m, inp: sizes.append((m, inp[0].shape)))
+             for m in model.modules() if isinstance(m, Conv3x3)]
+    model.eval()
+    with torch.no_grad():
+        model.features(model.whiten(torch.zeros(1, 3, 32, 32)))
+    for h in hooks:
+        h.remove()
+    print("\n3x3 conv weight gradient, batch %d (ms)   PyTorch  9 products" % args.batch)
+    for m, shape in sizes:
+        x = torch.randn(args.batch, *shape[1:]).to(torch.bfloat16).contiguous(memory_format=torch.channels_last)
+        w = m.weight.detach().to(torch.bfloat16)
+        grad = torch.randn(args.batch, m.out_channels, *shape[2:]).to(torch.bfloat16).contiguous(
+            memory_format=torch.channels_last)
+
+        def pytorch():
+            torch.ops.aten.convolution_backward(grad, x, w, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1,
+                                                [False, True, False])
+
+        def matmuls():
+            ctx = type("Ctx", (), {"saved_tensors": (x, w), "needs_input_grad": (False, True),
+                                   "weight_dtype": torch.bfloat16})()
+            _WeightGradByMatmul.backward(ctx, grad)
+
+        ms = [1000 * timed(fn, args.repeats)[0] for fn in (pytorch, matmuls)]
+        print("  %3d -> %3d, %2dx%-2d%s %22.1f %10.1f" % (m.in_channels, m.out_channels, shape[2], shape[3],
+                                                        " (used)" if m.in_channels >= 128 else "       ", *ms))
 
 
 if __name__ == "__main__":
