@@ -42,17 +42,25 @@ class _WeightGradByMatmul(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             grad_x = torch.nn.grad.conv2d_input(x.shape, w, grad, padding=1)
         if ctx.needs_input_grad[1]:
-            n, c_in, h, wd = x.shape
-            # (N*H*W, C) rows, one per pixel: views when the tensors are channels_last
-            g = grad.permute(0, 2, 3, 1).reshape(-1, w.shape[0]).t()       # (C_out, N*H*W)
-            padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 1, 1, 1))     # (N, H+2, W+2, C_in)
-            taps = grad.new_empty(w.shape[0], 3, 3, c_in)
-            for i in range(3):      # tap (i, j) sees the input shifted by (i-1, j-1)
-                for j in range(3):
-                    shifted = padded[:, i:i + h, j:j + wd, :].reshape(-1, c_in)  # (N*H*W, C_in)
-                    torch.mm(g, shifted, out=taps[:, i, j, :])
-            grad_w = taps.permute(0, 3, 1, 2).to(ctx.weight_dtype)         # (C_out, C_in, 3, 3)
+            grad_w = weight_grad_by_matmul(x, grad).to(ctx.weight_dtype)
         return grad_x, grad_w
+
+
+def weight_grad_by_matmul(x, grad):
+    """Weight gradient of a 3x3 convolution (padding 1, stride 1): (C_out, C_in, 3, 3).
+
+    x: its input (N, C_in, H, W); grad: the gradient of its output (N, C_out, H, W).
+    """
+    n, c_in, h, w = x.shape
+    # (N*H*W, C) rows, one per pixel: views when the tensors are channels_last
+    g = grad.permute(0, 2, 3, 1).reshape(-1, grad.shape[1]).t()     # (C_out, N*H*W)
+    padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 1, 1, 1))     # (N, H+2, W+2, C_in)
+    taps = grad.new_empty(grad.shape[1], 3, 3, c_in)
+    for i in range(3):      # tap (i, j) sees the input shifted by (i-1, j-1)
+        for j in range(3):
+            shifted = padded[:, i:i + h, j:j + w, :].reshape(-1, c_in)  # (N*H*W, C_in)
+            torch.mm(g, shifted, out=taps[:, i, j, :])
+    return taps.permute(0, 3, 1, 2)
 
 
 class Conv3x3(nn.Conv2d):

@@ -9,7 +9,7 @@ machine the second figure estimates what an otherwise idle machine would do.
     cd part2-pytorch && python -m experiments.mymodel.throughput [--threads 2] [--batch 512]
 
 `--weight-grad` also times each 3x3 convolution's weight gradient both ways, PyTorch's
-(oneDNN) and the 9 matrix products of models/my_model.py's _WeightGradByMatmul, which
+(oneDNN) and the 9 matrix products of models/my_model.py's weight_grad_by_matmul, which
 MyModel uses for 128+ input channels (MYMODEL.md, "A faster training step").
 """
 import argparse
@@ -89,7 +89,7 @@ def main():
 
 def weight_grads(model, args):
     """Median ms of each Conv3x3's weight gradient (bfloat16, channels_last), both ways."""
-    from models.my_model import Conv3x3, _WeightGradByMatmul
+    from models.my_model import Conv3x3, weight_grad_by_matmul
     sizes = []  # each conv's input size, from a forward pass
     hooks = [m.register_forward_pre_hook(lambda m, inp: sizes.append((m, inp[0].shape)))
              for m in model.modules() if isinstance(m, Conv3x3)]
@@ -110,9 +110,7 @@ def weight_grads(model, args):
                                                 [False, True, False])
 
         def matmuls():
-            ctx = type("Ctx", (), {"saved_tensors": (x, w), "needs_input_grad": (False, True),
-                                   "weight_dtype": torch.bfloat16})()
-            _WeightGradByMatmul.backward(ctx, grad)
+            weight_grad_by_matmul(x, grad)
 
         ms = [1000 * timed(fn, args.repeats)[0] for fn in (pytorch, matmuls)]
         print("  %3d -> %3d, %2dx%-2d%s %22.1f %10.1f" % (m.in_channels, m.out_channels, shape[2], shape[3],
