@@ -49,7 +49,7 @@ EXTRA_DEFAULTS = {
     "label_smoothing": 0.0, "nesterov": False, "schedule": "course", "lr_decay": 0.1,
     "crop_padding": 4, "test_every": 1, "run_name": None, "resume": False,
     "checkpoint_dir": None, "test_root": None, "overwrite": False, "loss_module": None,
-    "lookahead": 0, "flip": "random",
+    "lookahead": 0, "flip": "random", "warmup_from": 0.0, "decay_to": 0.0,
 }
 DEFAULTS = dict(COURSE_DEFAULTS, **EXTRA_DEFAULTS)
 # the Solver's attribute for a key, where it is not the key itself (solver.py)
@@ -80,6 +80,8 @@ NUMBERS = {
     "test_every": (True, lambda v: v >= 1, "a whole number >= 1"),
     "seed": (True, lambda v: v >= 0, "a whole number >= 0, or null (no seeding)"),
     "lookahead": (True, lambda v: v >= 0, "a whole number of steps >= 0 (0: off)"),
+    "warmup_from": (False, lambda v: 0 <= v <= 1, "a fraction of learning_rate from 0 to 1"),
+    "decay_to": (False, lambda v: 0 <= v <= 1, "a fraction of learning_rate from 0 to 1"),
 }
 BOOLEANS = ("save_best", "fast_data", "amp", "channels_last", "nesterov", "resume", "overwrite")
 DEVICES = "'cpu', 'cuda' (or 'cuda:0', 'cuda:1', ...) or 'mps'"
@@ -272,6 +274,13 @@ def checked(values):
     if s["flip"] != "random" and not s["fast_data"]:
         raise SolverError("flip: %s works with the in-memory batches only (fast_data: true); write "
                           "fast_data: true, or flip: random" % s["flip"])
+    if s["warmup_from"] and (s["schedule"] == "course" or not s["warmup"]):
+        raise SolverError("warmup_from shapes the warm-up of the per-iteration schedules, but schedule is %r and "
+                          "warmup %d; write schedule: linear (or cosine, step) and warmup: 1 or more, or remove "
+                          "warmup_from" % (s["schedule"], s["warmup"]))
+    if s["decay_to"] and s["schedule"] not in ("cosine", "linear"):
+        raise SolverError("decay_to is where a cosine or linear decay ends, but schedule is %r; write schedule: "
+                          "linear (or cosine), or remove decay_to" % s["schedule"])
     if s["nesterov"] and s["momentum"] == 0:
         raise SolverError("nesterov: true needs momentum > 0, got momentum 0; write e.g. momentum: 0.9, "
                           "or nesterov: false")

@@ -21,7 +21,10 @@ What is here, and which optional Solver keyword (config key) turns it on:
 - schedule="course": the course's per-epoch rule (Solver._adjust_learning_rate). Per
   iteration instead: "step" (linear warm-up over `warmup` epochs, then x lr_decay
   after epoch steps[0] and x lr_decay**2 after steps[1]), "cosine" and "linear"
-  (decay to 0 after the warm-up).
+  (decay to 0 after the warm-up). warmup_from=0.0: the warm-up rises linearly from this
+  fraction f of learning_rate (its k-th of W steps gets f + (1 - f) * k / W of it);
+  decay_to=0.0: cosine and linear end at this fraction of learning_rate (airbench94's
+  triangular schedule: 0.2 and 0.07).
 - test_every=1: evaluate every n epochs (always after the last one).
 - flip="random": each image is mirrored with probability 1/2 in every epoch; "alternate":
   in one epoch half the images are mirrored and in the next epoch the other half, so every
@@ -322,8 +325,9 @@ def iteration_lr(solver, epoch, step, steps_per_epoch):
     base, extras = solver.lr, solver.extras
     it = epoch * steps_per_epoch + step
     warm_its = solver.warmup * steps_per_epoch
-    if it < warm_its:
-        return base * (it + 1) / warm_its
+    if it < warm_its:  # linear, from warmup_from x base (0: from base / warm_its) up to base
+        start = extras["warmup_from"]
+        return base * (start + (1 - start) * (it + 1) / warm_its)
     if extras["schedule"] == "step":
         if epoch >= solver.steps[1]:
             return base * extras["lr_decay"] ** 2
@@ -332,8 +336,11 @@ def iteration_lr(solver, epoch, step, steps_per_epoch):
         return base
     progress = (it - warm_its) / max(1, solver.epochs * steps_per_epoch - warm_its)
     if extras["schedule"] == "cosine":
-        return base * 0.5 * (1 + math.cos(math.pi * progress))
-    return base * (1 - progress)  # "linear"
+        left = 0.5 * (1 + math.cos(math.pi * progress))
+    else:  # "linear"
+        left = 1 - progress
+    end = extras["decay_to"]  # the decay goes from base down to decay_to x base
+    return base * (end + (1 - end) * left)
 
 
 def set_lr(optimizer, lr):

@@ -286,6 +286,32 @@ class TestSchedules(SolverTestCase):
         self.assertAlmostEqual(lr(6, 0), 1.0)   # half of the 8 epochs after warm-up
         self.assertAlmostEqual(lr(9, 9), 2.0 / 80)
 
+    def test_schedule_end_points(self):
+        # airbench94's triangle: up from 0.2x over the warm-up, then down to 0.07x
+        s = self.solver(learning_rate=2.0, epochs=10, warmup=2, schedule="linear", warmup_from=0.2, decay_to=0.07)
+        lr = lambda e, i: train_utils.iteration_lr(s, e, i, 10)  # noqa: E731
+        self.assertAlmostEqual(lr(0, 0), 2.0 * (0.2 + 0.8 / 20))    # step 1 of the 20 warm-up steps
+        self.assertAlmostEqual(lr(0, 9), 2.0 * (0.2 + 0.8 * 10 / 20))
+        self.assertAlmostEqual(lr(1, 9), 2.0)                        # the warm-up's last step
+        self.assertAlmostEqual(lr(2, 0), 2.0)
+        self.assertAlmostEqual(lr(6, 0), 2.0 * (0.07 + 0.93 * 0.5))  # half of the 80 decay steps
+        self.assertAlmostEqual(lr(9, 9), 2.0 * (0.07 + 0.93 / 80))   # the last step, one step above the end
+        s = self.solver(learning_rate=1.0, epochs=10, warmup=0, schedule="cosine", decay_to=0.1)
+        self.assertAlmostEqual(lr(5, 0), 0.1 + 0.9 * 0.5)
+        self.assertAlmostEqual(lr(7, 5), 0.1 + 0.9 * 0.5 * (1 + math.cos(0.75 * math.pi)))
+
+    def test_schedule_end_points_need_a_schedule_that_has_them(self):
+        with self.assertRaisesRegex(ValueError, "warmup_from shapes the warm-up of the per-iteration schedules, "
+                                                "but schedule is 'course'"):
+            self.solver(warmup=2, warmup_from=0.2)
+        with self.assertRaisesRegex(ValueError, "warmup 0; write schedule: linear .* and warmup: 1 or more"):
+            self.solver(schedule="linear", warmup_from=0.2)
+        with self.assertRaisesRegex(ValueError, "decay_to is where a cosine or linear decay ends, but schedule "
+                                                "is 'step'"):
+            self.solver(schedule="step", decay_to=0.07)
+        with self.assertRaisesRegex(ValueError, "decay_to must be a fraction of learning_rate from 0 to 1, got 1.5"):
+            self.solver(schedule="linear", decay_to=1.5)
+
     def test_iteration_schedule_is_applied_per_batch(self):
         s = self.solver(learning_rate=1.0, epochs=1, schedule="linear")
         seen = []
