@@ -22,8 +22,8 @@ import sys
 
 from tools.atomic import atomic_path, write_text
 from tools.study import runs as study
-from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PAPER_SEEDS, PART2, ROOT, SHORT,
-                               SIGMOID)
+from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PAPER_CONTROLLED, PAPER_SEEDS, PART2,
+                               ROOT, SHORT, SIGMOID)
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
@@ -217,7 +217,7 @@ def make_plots(runs, out_dir):
     return written
 
 
-def findings(runs):
+def findings(runs, part2=PART2):
     """The comparisons the study is for, as sentences computed from the finished runs."""
     done = {n: r for n, r in runs.items() if r["epochs_done"] >= r["epochs"]}
     out = []
@@ -256,6 +256,12 @@ def findings(runs):
             out.append("Seed to seed, %s: %.2f%% (seed 0) and %.2f%% (seed 1), %+.2f points." % (
                 label.rsplit(", seed", 1)[0], done[first]["final"], done[name]["final"],
                 done[name]["final"] - done[first]["final"]))
+    for label, name, base in PAPER_CONTROLLED:
+        if name in done and base in done:
+            change = ", ".join("%s: %s instead of %s" % (k, new, old) for k, (old, new) in
+                               study.differences(name, base, part2).items())
+            out.append("One change, same seed: %s (%s): %.2f%% against %.2f%%, %+.2f points." % (
+                label, change, done[name]["final"], done[base]["final"], done[name]["final"] - done[base]["final"]))
     return out
 
 
@@ -283,11 +289,11 @@ def render(runs, plots, part2=PART2):
              "**The paper's configuration on the course's long-tailed subset** (the subset "
              "`data/data_processing.py` draws today; a run still training shows its epochs). "
              + schedule(PAPER_CONFIG[0][1]), "",
-             table_per_class(runs, PAPER_CONFIG + [(label, name) for label, name, _ in PAPER_SEEDS]), "",
+             table_per_class(runs, PAPER_CONFIG + [(label, name) for label, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]), "",
              "**The course's 10-epoch schedule** (x0.1 after epoch 6, x0.01 after epoch 8) at lr 0.1, for "
              "reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]
-    found = findings(runs)
+    found = findings(runs, part2)
     if found:
         earlier = " on the earlier subset †" if EARLIER_SUBSET & set(runs) else ""
         parts += ["**In short** (last-epoch top-1 of finished runs%s): " % earlier + " ".join(found), ""]

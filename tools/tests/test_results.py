@@ -136,6 +136,25 @@ class TestMakeResults(unittest.TestCase):
         self.assertIn("| 71.50 |", rows[0])
         self.assertIn("80.00 (running: 2/200 epochs)", text)  # write_run adds an epoch without a test
 
+    def test_the_controlled_run_names_its_one_change(self):
+        cfg = "Train:\n  epochs: 1\n  amp: %s\nloss:\n  loss_type: SigmoidFocal\n  loss_module: experiments.sigmoid_focal\n"
+        write_run(self.part2, "config_resnet32_paper_sigmoid_b0.9999", [[0.7394] * 10], cfg % True)
+        write_run(self.part2, "config_resnet32_paper_sigmoid_b0.9999_fp32", [[0.7452] * 10], cfg % False)
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        text = open(self.readme).read()
+        line = [l for l in text.splitlines() if l.startswith("**In short**")][0]
+        self.assertIn("One change, same seed: sigmoid CB focal (β=0.9999, γ=1), float32 training (amp: False "
+                      "instead of True): 74.52% against 73.94%, +0.58 points.", line)
+        rows = [l for l in text.splitlines() if l.startswith("| sigmoid CB focal (β=0.9999, γ=1), float32 training |")]
+        self.assertEqual(len(rows), 1)
+        self.assertIn("| 74.52 |", rows[0])
+        # a second difference is named too, never hidden
+        with open(os.path.join(self.part2, "experiments", "configs", "config_resnet32_paper_sigmoid_b0.9999_fp32.yaml"),
+                  "w") as f:
+            f.write((cfg % False).replace("epochs: 1", "epochs: 1\n  seed: 3"))
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        self.assertIn("(amp: False instead of True, seed: 3 instead of 0)", open(self.readme).read())
+
     def test_missing_markers_is_a_clear_error(self):
         with open(self.readme, "w") as f:
             f.write("# no markers\n")

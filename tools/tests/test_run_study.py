@@ -102,15 +102,30 @@ class TestRunStudy(unittest.TestCase):
         rc, calls = self.run_study()
         self.assertEqual(rc, 0)
         self.assertEqual(calls, ["%s unset" % name for name in runs.ORDER])
-        self.assertEqual(len(runs.ORDER), 17)
+        self.assertEqual(len(runs.ORDER), 18)
         self.assertEqual(runs.ORDER[:2], ["config_resnet32_ce", "config_resnet32_focal"])
         # the paper's configuration on the course's subset comes last (issue 15), then second seeds
-        self.assertEqual(runs.ORDER[-5:], ["config_resnet32_paper_ce", "config_resnet32_paper_sigmoid_b0.9999",
+        # and the controlled run
+        self.assertEqual(runs.ORDER[-6:], ["config_resnet32_paper_ce", "config_resnet32_paper_sigmoid_b0.9999",
                                            "config_resnet32_paper_cbfocal_b0.999",
                                            "config_resnet32_paper_ce_seed1",
-                                           "config_resnet32_paper_sigmoid_b0.9999_seed1"])
+                                           "config_resnet32_paper_sigmoid_b0.9999_seed1",
+                                           "config_resnet32_paper_sigmoid_b0.9999_fp32"])
         for name in runs.ORDER:   # every run of the list has its config
             self.assertTrue(os.path.isfile(runs.config_path(name)), name)
+
+    def test_second_seeds_and_the_controlled_run_change_one_setting(self):
+        from tools.study import runs
+        for _, name, first in runs.PAPER_SEEDS:
+            self.assertEqual(runs.differences(name, first), {"seed": (0, 1)}, name)
+        self.assertEqual([runs.differences(name, base) for _, name, base in runs.PAPER_CONTROLLED],
+                         [{"amp": (True, False)}])
+        self.write_config("a", "Train:\n  epochs: 3\n")
+        self.write_config("b", "Train:\n  epochs: 3\n  reg: 0.001\n  seed: 2\n")
+        self.assertEqual(runs.differences("b", "a", self.part2), {"reg": (0.0005, 0.001), "seed": (0, 2)})
+        with self.assertRaises(FileNotFoundError) as cm:
+            runs.differences("c", "a", self.part2)
+        self.assertIn("no config for run(s) c", str(cm.exception))
 
     def test_a_failed_run_stops_its_queue_and_fails_the_script(self):
         rc, calls = self.run_study("a", "bad", "c")
