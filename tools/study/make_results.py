@@ -142,6 +142,7 @@ def make_plots(runs, out_dir):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
     import numpy as np
 
     written = []
@@ -154,20 +155,64 @@ def make_plots(runs, out_dir):
         plt.close(fig)
         written.append(name)
 
-    # 1. training curves of every study run
-    present = [(n, r) for n, r in sorted(runs.items())]
-    if present:
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-        colours = plt.cm.tab20(np.linspace(0, 1, 20))  # 20 distinct colours: one per run
-        for k, (n, r) in enumerate(present):
-            ep = [row["epoch"] for row in r["rows"]]
-            style = dict(label=n.replace("config_", ""), color=colours[k % 20])
-            a1.plot(ep, [row["train_loss"] for row in r["rows"]], **style)
-            a2.plot(ep, [100 * row["test_acc"] for row in r["rows"]], **style)
-        a1.set(xlabel="epoch", ylabel="train loss", title="Training loss")
-        a2.set(xlabel="epoch", ylabel="test accuracy (%)", title="Test accuracy (balanced test set)")
-        a2.legend(fontsize=7)
+    # 1. training curves of every study run, one row per schedule length (10, 50, 200 epochs):
+    # runs of different schedules on one axis hide each other
+    by_length = {}
+    for n, r in sorted(runs.items()):
+        by_length.setdefault(r["epochs"], []).append((n, r))
+    if by_length:
+        fig, axes = plt.subplots(len(by_length), 2, figsize=(11, 3.6 * len(by_length)), squeeze=False)
+        for (a1, a2), (length, group) in zip(axes, sorted(by_length.items())):
+            colours = plt.cm.tab10(np.linspace(0, 1, 10))
+            for k, (n, r) in enumerate(group):
+                ep = [row["epoch"] for row in r["rows"]]
+                style = dict(label=n.replace("config_resnet32_", ""), color=colours[k % 10],
+                             linestyle="-" if k < 10 else "--")
+                a1.plot(ep, [row["train_loss"] for row in r["rows"]], **style)
+                a2.plot(ep, [100 * row["test_acc"] for row in r["rows"]], **style)
+            a1.set(xlabel="epoch", ylabel="train loss", title="Training loss, %d-epoch runs" % length)
+            a2.set(xlabel="epoch", ylabel="test accuracy (%)",
+                   title="Test accuracy (balanced test set), %d-epoch runs" % length)
+            a2.legend(fontsize=7)
         save(fig, "curves.png")
+    # 1b. the paper's configuration: every run's test accuracy, and the last phase (after the
+    # second lr decay) magnified, against the paper's figures
+    paper = [(label, name) for label, name in PAPER_CONFIG] + \
+        [(label, name) for label, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]
+    paper = [(label, runs[name]) for label, name in paper if name in runs]
+    if paper:
+        fig = plt.figure(figsize=(12, 6))
+        grid = fig.add_gridspec(2, 2, height_ratios=[4, 1])  # the legend gets the bottom row
+        axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
+        colour = {"CE": "C0", "sigmoid": "C3", "softmax": "C2"}
+        for label, r in paper:
+            c = colour.get(label.split()[0].rstrip(","), "C7")
+            style = ":" if "float32" in label else "--" if "seed 1" in label else "-"
+            done = "" if r["epochs_done"] >= r["epochs"] else " (running: %d/%d)" % (r["epochs_done"], r["epochs"])
+            for ax in axes:
+                ax.plot([row["epoch"] for row in r["rows"]], [100 * row["test_acc"] for row in r["rows"]],
+                        style, color=c, label="%s: %.2f%%%s" % (label, r["final"], done))
+        longest = max(r["epochs"] for _, r in paper)
+        steps = paper[0][1]["cfg"].get("steps") or []  # the lr decays after these epochs
+        after_decay = bool(steps) and steps[-1] + 1 < longest
+        start = steps[-1] + 1 if after_decay else max(1, int(0.9 * longest))
+        for ax in axes:
+            for value, what in ((PAPER[PAPER_CONFIG[0][1]], "paper, CE"),
+                                (PAPER[PAPER_CONFIG[1][1]], "paper, CB focal")):
+                ax.axhline(value, color="k", linewidth=0.8, linestyle="-." if "CE" in what else "--")
+                ax.text(1.0, value, " " + what, transform=ax.get_yaxis_transform(), fontsize=7, va="center")
+            ax.set(xlabel="epoch", ylabel="test accuracy (%)")
+        axes[0].set_title("The paper's configuration, course's long-tailed subset")
+        last = [100 * row["test_acc"] for _, r in paper for row in r["rows"] if row["epoch"] >= start]
+        if last and longest > start:
+            axes[1].set_xlim(start, longest)
+            axes[1].set_ylim(min(last + [PAPER[PAPER_CONFIG[0][1]]]) - 0.5, max(last + [PAPER[PAPER_CONFIG[1][1]]]) + 0.5)
+        axes[1].set_title("Epochs %d on%s" % (start, " (after the last lr decay)" if after_decay else ""))
+        axes[1].xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        key = fig.add_subplot(grid[1, :])
+        key.axis("off")
+        key.legend(*axes[0].get_legend_handles_labels(), loc="center", ncol=2, fontsize=8, frameon=False)
+        save(fig, "paper_config.png")
     # 2. per-class accuracy, CE against CB focal (the headline pair and the course-default pair)
     for pairs, file_name, title in [
             (HEADLINE, "per_class_ce_vs_cbfocal.png", "headline schedule"),

@@ -135,6 +135,9 @@ class TestMakeResults(unittest.TestCase):
         self.assertEqual(len(rows), 1)
         self.assertIn("| 71.50 |", rows[0])
         self.assertIn("80.00 (running: 2/200 epochs)", text)  # write_run adds an epoch without a test
+        # the paper configuration's own plot, linked from the README
+        self.assertGreater(os.path.getsize(os.path.join(self.part2, "results", "paper_config.png")), 1000)
+        self.assertIn("[paper_config.png](part2-pytorch/results/paper_config.png)", text)
 
     def test_the_controlled_run_names_its_one_change(self):
         cfg = "Train:\n  epochs: 1\n  amp: %s\nloss:\n  loss_type: SigmoidFocal\n  loss_module: experiments.sigmoid_focal\n"
