@@ -301,6 +301,11 @@ def findings(runs, part2=PART2):
             out.append("Seed to seed, %s: %.2f%% (seed 0) and %.2f%% (seed 1), %+.2f points." % (
                 label.rsplit(", seed", 1)[0], done[first]["final"], done[name]["final"],
                 done[name]["final"] - done[first]["final"]))
+    pairs = [(first, name) for _, name, first in PAPER_SEEDS]  # (seed 0, seed 1) of CE, then of CB focal
+    if all(n in done for pair in pairs for n in pair):
+        (ce_mean, cb_mean) = [sum(done[n]["final"] for n in pair) / len(pair) for pair in pairs]
+        out.append("Mean of the two seeds: CE %.2f%%, %s %.2f%%, difference %+.2f points (paper: %+.2f)." % (
+            ce_mean, PAPER_SEEDS[1][0].rsplit(", seed", 1)[0], cb_mean, cb_mean - ce_mean, PAPER[psig] - PAPER[pce]))
     for label, name, base in PAPER_CONTROLLED:
         if name in done and base in done:
             change = ", ".join("%s: %s instead of %s" % (k, new, old) for k, (old, new) in

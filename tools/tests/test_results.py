@@ -131,6 +131,7 @@ class TestMakeResults(unittest.TestCase):
         line = [l for l in text.splitlines() if l.startswith("**In short**")][0]
         self.assertIn("Seed to seed, CE: 70.00% (seed 0) and 71.50% (seed 1), +1.50 points.", line)
         self.assertNotIn("Seed to seed, sigmoid", line)
+        self.assertNotIn("Mean of the two seeds", line)  # the sigmoid pair is not finished
         rows = [l for l in text.splitlines() if l.startswith("| CE, seed 1 |")]
         self.assertEqual(len(rows), 1)
         self.assertIn("| 71.50 |", rows[0])
@@ -138,6 +139,18 @@ class TestMakeResults(unittest.TestCase):
         # the paper configuration's own plot, linked from the README
         self.assertGreater(os.path.getsize(os.path.join(self.part2, "results", "paper_config.png")), 1000)
         self.assertIn("[paper_config.png](part2-pytorch/results/paper_config.png)", text)
+
+    def test_the_mean_of_two_seeds_once_all_four_runs_are_done(self):
+        cfg = "Train:\n  epochs: 1\n  seed: %d\nloss:\n  loss_type: CE\n"
+        for name, acc, seed in [("config_resnet32_paper_ce", 0.7073, 0), ("config_resnet32_paper_ce_seed1", 0.6950, 1),
+                                ("config_resnet32_paper_sigmoid_b0.9999", 0.7394, 0),
+                                ("config_resnet32_paper_sigmoid_b0.9999_seed1", 0.7430, 1)]:
+            write_run(self.part2, name, [[acc] * 10], cfg % seed)
+        make_results.main(["--part2", self.part2, "--readme", self.readme])
+        line = [l for l in open(self.readme).read().splitlines() if l.startswith("**In short**")][0]
+        # (70.73 + 69.50) / 2 = 70.115 (70.12 in floating point), (73.94 + 74.30) / 2 = 74.12; paper: 74.57 - 70.36
+        self.assertIn("Mean of the two seeds: CE 70.12%, sigmoid CB focal (β=0.9999, γ=1) 74.12%, difference "
+                      "+4.00 points (paper: +4.21).", line)
 
     def test_the_controlled_run_names_its_one_change(self):
         cfg = "Train:\n  epochs: 1\n  amp: %s\nloss:\n  loss_type: SigmoidFocal\n  loss_module: experiments.sigmoid_focal\n"
