@@ -8,7 +8,7 @@ Reads   part2-pytorch/runs/<config name>/metrics.csv   (written by the Solver, o
         read with part2-pytorch/config.py, defaults filled in; the runs and tables: runs.py)
         part2-pytorch/runs/<config name>/confusion.csv  (optional, 10x10 counts, rows = true class)
 Writes  part2-pytorch/results/results.md  (the tables)
-        part2-pytorch/results/*.png        (curves, per-class bars, accuracy against beta, confusion)
+        part2-pytorch/results/*.png        (curves, the paper configuration, per-class bars, accuracy against beta, confusion)
         README.md, between the markers  <!-- results:begin -->  and  <!-- results:end -->
 
 Numbers in the README are therefore never typed by hand. A run that has not
