@@ -22,8 +22,8 @@ import sys
 
 from tools.atomic import atomic_path, write_text
 from tools.study import runs as study
-from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PAPER_CONTROLLED, PAPER_SEEDS, PART2,
-                               ROOT, SHORT, SIGMOID)
+from tools.study.runs import (BETA_SWEEP, GAMMA_SWEEP, HEADLINE, PAPER_CONFIG, PAPER_CONTROLLED, PAPER_RUNS, PAPER_SEEDS,
+                               PART2, ROOT, SHORT, SIGMOID)
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 FOCAL_LOSSES = ("Focal", "SigmoidFocal")  # the loss types that have a beta and a gamma
@@ -177,9 +177,7 @@ def make_plots(runs, out_dir):
         save(fig, "curves.png")
     # 1b. the paper's configuration: every run's test accuracy, and the last phase (after the
     # second lr decay) magnified, against the paper's figures
-    paper = [(label, name) for label, name in PAPER_CONFIG] + \
-        [(label, name) for label, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]
-    paper = [(label, runs[name]) for label, name in paper if name in runs]
+    paper = [(label, runs[name]) for label, name in PAPER_RUNS if name in runs]
     if paper:
         fig = plt.figure(figsize=(12, 6))
         grid = fig.add_gridspec(2, 2, height_ratios=[4, 1])  # the legend gets the bottom row
@@ -339,7 +337,7 @@ def render(runs, plots, part2=PART2):
              "**The paper's configuration on the course's long-tailed subset** (the subset "
              "`data/data_processing.py` draws today; a run still training shows its epochs). "
              + schedule(PAPER_CONFIG[0][1]), "",
-             table_per_class(runs, PAPER_CONFIG + [(label, name) for label, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]), "",
+             table_per_class(runs, PAPER_RUNS), "",
              "**The course's 10-epoch schedule** (x0.1 after epoch 6, x0.01 after epoch 8) at lr 0.1, for "
              "reference. " + schedule(SHORT[0][1]), "",
              table_per_class(runs, SHORT), ""]

@@ -47,8 +47,11 @@ PAPER_SEEDS = [("CE, seed 1", "config_resnet32_paper_ce_seed1", "config_resnet32
 PAPER_CONTROLLED = [("sigmoid CB focal (β=0.9999, γ=1), float32 training",
                      "config_resnet32_paper_sigmoid_b0.9999_fp32", "config_resnet32_paper_sigmoid_b0.9999")]
 
+# every run of the paper's configuration, as (label, run): one table and one plot show them all
+PAPER_RUNS = PAPER_CONFIG + [(label, name) for label, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]
+
 ORDER = [name for _, name in SHORT + HEADLINE] + BETA_SWEEP + GAMMA_SWEEP + SIGMOID + \
-    [name for _, name in PAPER_CONFIG] + [name for _, name, _ in PAPER_SEEDS + PAPER_CONTROLLED]
+    [name for _, name in PAPER_RUNS]
 
 
 def _load_config_module():
